@@ -1,0 +1,193 @@
+/**
+ * Runtime configuration from flags, `WEFT_<NAME>` environment variables and defaults, in that
+ * order of precedence. `--max-message-bytes` is also `WEFT_MAX_MESSAGE_BYTES`.
+ */
+import { existsSync } from 'node:fs';
+import { isIP } from 'node:net';
+import { homedir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+export interface HubConfig {
+  host: string;
+  port: number;
+  data: string;
+  kubeconfig: string | undefined;
+  sandbox: boolean;
+  auth: 'none';
+  maxMessageBytes: number;
+  sendBufferLimit: number;
+  roomGraceMs: number;
+  compactEntries: number;
+  compactBytes: number;
+  webRoot: string;
+}
+
+const MIB = 1024 * 1024;
+
+export const DEFAULTS = {
+  host: '127.0.0.1',
+  port: 7420,
+  data: './data',
+  sandbox: true,
+  auth: 'none',
+  maxMessageBytes: 16 * MIB,
+  sendBufferLimit: 64 * MIB,
+  roomGraceMs: 30_000,
+  compactEntries: 1_000,
+  compactBytes: 8 * MIB,
+} as const;
+
+/** Thrown for unusable configuration; the CLI prints the message and exits with status 2. */
+export class ConfigError extends Error {}
+
+const OPTIONS = {
+  host: { type: 'string' },
+  port: { type: 'string' },
+  data: { type: 'string' },
+  kubeconfig: { type: 'string' },
+  sandbox: { type: 'boolean' },
+  'no-sandbox': { type: 'boolean' },
+  auth: { type: 'string' },
+  'max-message-bytes': { type: 'string' },
+  'send-buffer-limit': { type: 'string' },
+  'room-grace-ms': { type: 'string' },
+  'compact-entries': { type: 'string' },
+  'compact-bytes': { type: 'string' },
+  'web-root': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export type OptionName = Exclude<keyof typeof OPTIONS, 'no-sandbox' | 'help'>;
+
+const envName = (option: string): string => `WEFT_${option.toUpperCase().replace(/-/g, '_')}`;
+
+/**
+ * Parses command-line flags and the environment into a complete configuration.
+ * @example parseConfig(['--port', '0'], {}) // { port: 0, host: '127.0.0.1', … }
+ */
+export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): HubConfig | 'help' {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: OPTIONS, strict: true, allowPositionals: false });
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
+  }
+  const flags = parsed.values as Partial<Record<keyof typeof OPTIONS, string | boolean>>;
+  if (flags.help) return 'help';
+  const value = (name: OptionName): string | undefined => {
+    const flag = flags[name];
+    return typeof flag === 'string' ? flag : env[envName(name)];
+  };
+
+  const host = value('host') ?? DEFAULTS.host;
+  const auth = value('auth') ?? DEFAULTS.auth;
+  if (auth === 'token') {
+    throw new ConfigError(
+      '--auth token is not available yet: it arrives with the authentication issue',
+    );
+  }
+  if (auth !== 'none')
+    throw new ConfigError(`--auth must be "none" or "token", not ${JSON.stringify(auth)}`);
+  if (!isLoopback(host)) {
+    throw new ConfigError(
+      `refusing to listen on ${host} with --auth none: without authentication the hub binds only to loopback (127.0.0.1, ::1, localhost)`,
+    );
+  }
+
+  return {
+    host,
+    port: integer(value('port'), 'port', DEFAULTS.port, 0, 65_535),
+    data: resolve(value('data') ?? DEFAULTS.data),
+    kubeconfig: value('kubeconfig') ?? defaultKubeconfig(env),
+    sandbox: sandboxFlag(flags, env),
+    auth,
+    maxMessageBytes: integer(
+      value('max-message-bytes'),
+      'max-message-bytes',
+      DEFAULTS.maxMessageBytes,
+      1024,
+    ),
+    sendBufferLimit: integer(
+      value('send-buffer-limit'),
+      'send-buffer-limit',
+      DEFAULTS.sendBufferLimit,
+      1024,
+    ),
+    roomGraceMs: integer(value('room-grace-ms'), 'room-grace-ms', DEFAULTS.roomGraceMs, 0),
+    compactEntries: integer(
+      value('compact-entries'),
+      'compact-entries',
+      DEFAULTS.compactEntries,
+      1,
+    ),
+    compactBytes: integer(value('compact-bytes'), 'compact-bytes', DEFAULTS.compactBytes, 1),
+    webRoot: resolve(value('web-root') ?? join(projectRoot(), 'dist', 'web')),
+  };
+}
+
+export const USAGE = `Usage: weft [options]   (every option is also an environment variable WEFT_<NAME>)
+
+  --host HOST               address to bind (default 127.0.0.1; loopback only until tokens exist)
+  --port PORT               port to listen on; 0 picks a free one (default 7420)
+  --data DIR                LMDB data folder (default ./data)
+  --kubeconfig FILE         kubeconfig for cluster connections (default $KUBECONFIG, then ~/.kube/config)
+  --sandbox, --no-sandbox   built-in sandbox cluster (default on)
+  --auth none|token         authentication (default none; token arrives with a later issue)
+  --max-message-bytes N     largest WebSocket message accepted (default 16 MiB)
+  --send-buffer-limit N     close a connection with 1013 when this much is waiting to be sent (default 64 MiB)
+  --room-grace-ms N         keep an unused room loaded this long (default 30000)
+  --compact-entries N       compact a document log past this many entries (default 1000)
+  --compact-bytes N         compact a document log past this many bytes (default 8 MiB)
+  --web-root DIR            built web client to serve (default dist/web)
+`;
+
+function integer(
+  raw: string | undefined,
+  name: string,
+  fallback: number,
+  min: number,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
+  if (raw === undefined) return fallback;
+  const parsed = Number(raw);
+  if (!Number.isInteger(parsed) || parsed < min || parsed > max) {
+    throw new ConfigError(
+      `--${name} must be an integer from ${min} to ${max}, not ${JSON.stringify(raw)}`,
+    );
+  }
+  return parsed;
+}
+
+function sandboxFlag(
+  flags: Partial<Record<string, string | boolean>>,
+  env: NodeJS.ProcessEnv,
+): boolean {
+  if (flags['no-sandbox']) return false;
+  if (flags.sandbox) return true;
+  const fromEnv = env[envName('sandbox')];
+  if (fromEnv === undefined) return DEFAULTS.sandbox;
+  if (['1', 'true', 'yes', 'on'].includes(fromEnv.toLowerCase())) return true;
+  if (['0', 'false', 'no', 'off'].includes(fromEnv.toLowerCase())) return false;
+  throw new ConfigError(`WEFT_SANDBOX must be true or false, not ${JSON.stringify(fromEnv)}`);
+}
+
+function isLoopback(host: string): boolean {
+  if (host === 'localhost') return true;
+  if (isIP(host) === 4) return host.startsWith('127.');
+  return host === '::1';
+}
+
+function defaultKubeconfig(env: NodeJS.ProcessEnv): string | undefined {
+  if (env.KUBECONFIG) return env.KUBECONFIG;
+  const home = join(homedir(), '.kube', 'config');
+  return existsSync(home) ? home : undefined;
+}
+
+/** The folder holding package.json, whether running from source or from dist/. */
+function projectRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
+}

@@ -1,0 +1,119 @@
+/**
+ * Designs: records in LMDB plus one Yjs document each (and its derived room). REST reads come
+ * from the live room when one is loaded, otherwise straight from LMDB; REST writes go through
+ * the room, so connected editors see them and they follow the same persistence path.
+ */
+import { randomBytes } from 'node:crypto';
+import * as Y from 'yjs';
+import { readDesign, writeMeta } from '../../shared/design/convert.js';
+import type { DesignContent } from '../../shared/design/model.js';
+import { CloseCode } from '../../shared/protocol.js';
+import { derivedRoom, designRoom, isValidId } from '../../shared/rooms.js';
+import { notFound } from '../errors.js';
+import { HUB_ORIGIN } from '../hub/room.js';
+import type { RoomRegistry } from '../hub/roomRegistry.js';
+import type { DesignRecords, DesignRecord } from '../store/designRecords.js';
+import type { DocLog } from '../store/docLog.js';
+import type { DesignCreate, DesignPatch } from './designInput.js';
+
+/** A design as `GET /api/designs/:id` returns it. */
+export type DesignDetail = DesignRecord & Omit<DesignContent, 'meta' | 'overrides'>;
+
+const ID_BYTES = 9;
+
+/** 12 URL-safe characters: enough randomness that ids never collide in practice. */
+const newDesignId = (): string => randomBytes(ID_BYTES).toString('base64url');
+
+export class DesignService {
+  /** Designs being deleted: refused at once, before their records are gone from disk. */
+  private readonly deleting = new Set<string>();
+
+  constructor(
+    private readonly records: DesignRecords,
+    private readonly log: DocLog,
+    private readonly rooms: RoomRegistry,
+  ) {}
+
+  exists(id: string): boolean {
+    return this.find(id) !== undefined;
+  }
+
+  list(): DesignRecord[] {
+    return this.records.list();
+  }
+
+  /** Creates the record and the document's first update (its `meta`) in one LMDB batch. */
+  async create(input: DesignCreate): Promise<DesignRecord> {
+    const now = new Date().toISOString();
+    const record: DesignRecord = { id: newDesignId(), ...input, createdAt: now, updatedAt: now };
+    const doc = new Y.Doc();
+    writeMeta(doc, { name: record.name, description: record.description, labels: {} });
+    const firstUpdate = Y.encodeStateAsUpdate(doc);
+    doc.destroy();
+    await Promise.all([
+      this.log.append(designRoom(record.id), 1, firstUpdate),
+      this.records.put(record),
+    ]);
+    return record;
+  }
+
+  get(id: string): DesignDetail {
+    const record = this.require(id);
+    const content = this.readContent(id);
+    return {
+      ...record,
+      components: content.components,
+      layout: content.layout,
+      relationships: content.relationships,
+    };
+  }
+
+  /** Updates the record and the document's `meta`, which every connected editor sees. */
+  async update(id: string, patch: DesignPatch): Promise<DesignRecord> {
+    const record = { ...this.require(id), ...patch, updatedAt: new Date().toISOString() };
+    await this.rooms.with({ name: designRoom(id), persistent: true }, async (room) => {
+      room.doc.transact(() => writeMeta(room.doc, patch), HUB_ORIGIN);
+      await this.records.put(record);
+    });
+    return record;
+  }
+
+  /** Closes both rooms of the design with 4404 and deletes all its data. */
+  async remove(id: string): Promise<void> {
+    this.require(id);
+    this.deleting.add(id);
+    try {
+      const rooms = [designRoom(id), derivedRoom(id)];
+      await Promise.all(
+        rooms.map((name) => this.rooms.evict(name, CloseCode.notFound, 'design deleted')),
+      );
+      await Promise.all([...rooms.map((name) => this.log.remove(name)), this.records.remove(id)]);
+    } finally {
+      this.deleting.delete(id);
+    }
+  }
+
+  private find(id: string): DesignRecord | undefined {
+    if (!isValidId(id) || this.deleting.has(id)) return undefined;
+    return this.records.get(id);
+  }
+
+  private require(id: string): DesignRecord {
+    const record = this.find(id);
+    if (!record) throw notFound('design', id);
+    return record;
+  }
+
+  private readContent(id: string): DesignContent {
+    const live = this.rooms.loaded(designRoom(id));
+    if (live) return readDesign(live.doc);
+    const doc = new Y.Doc();
+    try {
+      const stored = this.log.load(designRoom(id));
+      if (stored.state) Y.applyUpdate(doc, stored.state);
+      return readDesign(doc);
+    } finally {
+      doc.destroy();
+    }
+  }
+}

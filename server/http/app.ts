@@ -1,0 +1,66 @@
+/**
+ * The HTTP surface: health, metrics, the designs API and the web client. Every error leaves as
+ * `{error:{code,message}}` from the one `onError` below.
+ */
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { DesignService } from '../designs/designService.js';
+import { HubError } from '../errors.js';
+import type { Logger } from '../log.js';
+import type { Registry } from '../metrics/registry.js';
+import { designRoutes } from './designRoutes.js';
+import { webClient } from './webClient.js';
+
+const MAX_JSON_BODY_BYTES = 1024 * 1024;
+
+export interface AppDeps {
+  designs: DesignService;
+  metrics: Registry;
+  logger: Logger;
+  webRoot: string;
+}
+
+const errorBody = (code: string, message: string) => ({ error: { code, message } });
+
+export function createApp(deps: AppDeps): Hono {
+  const app = new Hono();
+
+  app.get('/healthz', (c) => c.json({ ok: true }));
+  app.get('/metrics', (c) =>
+    c.text(deps.metrics.render(), 200, {
+      'Content-Type': 'text/plain; version=0.0.4; charset=utf-8',
+    }),
+  );
+
+  app.use(
+    '/api/*',
+    bodyLimit({
+      maxSize: MAX_JSON_BODY_BYTES,
+      onError: (c) =>
+        c.json(
+          errorBody('body_too_large', `request bodies are limited to ${MAX_JSON_BODY_BYTES} bytes`),
+          413,
+        ),
+    }),
+  );
+  app.route('/api/designs', designRoutes(deps.designs));
+  app.all('/api/*', (c) =>
+    c.json(errorBody('not_found', `no API route ${c.req.method} ${c.req.path}`), 404),
+  );
+
+  app.route('/', webClient(deps.webRoot));
+
+  app.notFound((c) => c.json(errorBody('not_found', `nothing at ${c.req.path}`), 404));
+  app.onError((error, c) => {
+    if (error instanceof HubError)
+      return c.json(errorBody(error.code, error.message), error.status);
+    if (error instanceof HTTPException) {
+      return c.json(errorBody('http_error', error.message), error.status as ContentfulStatusCode);
+    }
+    deps.logger.error(`unhandled error on ${c.req.method} ${c.req.path}`, error);
+    return c.json(errorBody('internal', 'internal error'), 500);
+  });
+  return app;
+}

@@ -1,0 +1,31 @@
+/**
+ * `/api/designs`: list, create, read, rename/describe and delete designs.
+ */
+import { Hono, type Context } from 'hono';
+import { parseDesignCreate, parseDesignPatch } from '../designs/designInput.js';
+import type { DesignService } from '../designs/designService.js';
+import { badRequest } from '../errors.js';
+
+/** Parses the JSON body, turning a syntax error into a 400 with a useful message. */
+async function jsonBody(c: Context): Promise<unknown> {
+  const text = await c.req.text();
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw badRequest('invalid_json', `the body is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+export function designRoutes(designs: DesignService): Hono {
+  return new Hono()
+    .get('/', (c) => c.json(designs.list()))
+    .post('/', async (c) => c.json(await designs.create(parseDesignCreate(await jsonBody(c))), 201))
+    .get('/:id', (c) => c.json(designs.get(c.req.param('id'))))
+    .patch('/:id', async (c) =>
+      c.json(await designs.update(c.req.param('id'), parseDesignPatch(await jsonBody(c)))),
+    )
+    .delete('/:id', async (c) => {
+      await designs.remove(c.req.param('id'));
+      return c.body(null, 204);
+    });
+}

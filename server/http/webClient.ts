@@ -1,0 +1,22 @@
+/**
+ * Serves the built web client (`dist/web`) with an index.html fallback for client-side routes.
+ * When the client has not been built, a short page says how to build it.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { serveStatic } from '@hono/node-server/serve-static';
+import { Hono } from 'hono';
+
+const NOT_BUILT_PAGE = `<!doctype html><meta charset="utf-8"><title>Weft</title>
+<p>The Weft web client has not been built. Run <code>npm run build</code>, or start the hub with <code>npm start</code>, which builds it.</p>`;
+
+export function webClient(webRoot: string): Hono {
+  const app = new Hono();
+  const indexPath = join(webRoot, 'index.html');
+  if (!existsSync(indexPath)) return app.get('*', (c) => c.html(NOT_BUILT_PAGE));
+  const indexHtml = readFileSync(indexPath, 'utf8');
+  app.get('*', serveStatic({ root: webRoot }));
+  // Client-side routes (/designs/:id, …) all load the same page.
+  app.get('*', (c) => c.html(indexHtml));
+  return app;
+}

@@ -1,0 +1,115 @@
+/**
+ * Wires the hub together: LMDB, rooms, the WebSocket hub, the HTTP app, and an orderly close.
+ */
+import { mkdirSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { createAdaptorServer } from '@hono/node-server';
+import { parseRoomName } from '../shared/rooms.js';
+import { CloseCode } from '../shared/protocol.js';
+import type { HubConfig } from './config.js';
+import { DesignService } from './designs/designService.js';
+import { createApp } from './http/app.js';
+import { RoomRegistry } from './hub/roomRegistry.js';
+import { WebSocketHub, type RoomAccess } from './hub/websocketHub.js';
+import { createLogger, type Logger } from './log.js';
+import { createHubMetrics, type HubMetrics } from './metrics/hubMetrics.js';
+import { openDatabases } from './store/database.js';
+import { DesignRecords } from './store/designRecords.js';
+import { DocLog } from './store/docLog.js';
+
+export interface Hub {
+  /** `http://HOST:PORT` with the port actually bound. */
+  url: string;
+  port: number;
+  metrics: HubMetrics;
+  /** Stops accepting, closes sockets with 1001, flushes every pending write, closes LMDB. */
+  close(): Promise<void>;
+}
+
+export async function startHub(config: HubConfig, logger: Logger = createLogger()): Promise<Hub> {
+  mkdirSync(config.data, { recursive: true });
+  const db = openDatabases(config.data);
+  const log = new DocLog(db);
+  const records = new DesignRecords(db);
+
+  let rooms: RoomRegistry | undefined;
+  let sockets: WebSocketHub | undefined;
+  const metrics = createHubMetrics({
+    openRooms: () => rooms?.size ?? 0,
+    connections: () => sockets?.connectionCount ?? 0,
+  });
+  rooms = new RoomRegistry(log, metrics, logger, {
+    graceMs: config.roomGraceMs,
+    compaction: { entries: config.compactEntries, bytes: config.compactBytes },
+  });
+  const designs = new DesignService(records, log, rooms);
+  sockets = new WebSocketHub(rooms, metrics, logger, {
+    maxMessageBytes: config.maxMessageBytes,
+    sendBufferLimit: config.sendBufferLimit,
+    resolveRoom: (name) => resolveRoom(name, designs),
+  });
+
+  const app = createApp({ designs, metrics: metrics.registry, logger, webRoot: config.webRoot });
+  const server = createAdaptorServer({ fetch: app.fetch }) as Server;
+  sockets.attach(server);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      const stopped = new Promise((resolve) => server.close(resolve));
+      server.closeIdleConnections();
+      sockets.close();
+      await rooms.closeAll(CloseCode.goingAway, 'hub shutting down');
+      await log.flushed();
+      server.closeAllConnections();
+      await stopped;
+      await db.root.close();
+    })());
+
+  return { url: `http://${host}:${port}`, port, metrics, close };
+}
+
+/** Which rooms exist and who may write to them. Hub-owned rooms are read-only for clients. */
+function resolveRoom(name: string, designs: DesignService): RoomAccess {
+  const room = parseRoomName(name);
+  if (!room) {
+    return {
+      ok: false,
+      code: CloseCode.badMessage,
+      reason: `unknown room ${JSON.stringify(name)}`,
+    };
+  }
+  switch (room.kind) {
+    case 'design':
+    case 'derived':
+      if (!designs.exists(room.designId)) {
+        return {
+          ok: false,
+          code: CloseCode.notFound,
+          reason: `design ${room.designId} does not exist`,
+        };
+      }
+      return { ok: true, spec: { name, persistent: true }, readOnly: room.kind === 'derived' };
+    case 'cluster':
+      // Cluster connections arrive with the Kubernetes issue; until then none exists.
+      return {
+        ok: false,
+        code: CloseCode.notFound,
+        reason: `cluster connection ${room.connectionId} does not exist`,
+      };
+    default: {
+      const unreachable: never = room;
+      return unreachable;
+    }
+  }
+}

@@ -1,0 +1,175 @@
+/**
+ * Loads rooms on first use and unloads them after the last user leaves. A room is built from
+ * what is on disk before anyone can touch it; if that fails, no room exists and nothing is
+ * written, so an empty document can never replace stored data. Unloading waits for the room's
+ * writes to be flushed and compacts its log; a connection arriving meanwhile waits for that to
+ * finish and then gets a freshly loaded room.
+ */
+import * as Y from 'yjs';
+import type { HubMetrics } from '../metrics/hubMetrics.js';
+import type { DocLog } from '../store/docLog.js';
+import { DocWriter, type CompactionLimits } from '../store/docWriter.js';
+import type { Logger } from '../log.js';
+import { Room } from './room.js';
+
+export interface RoomSpec {
+  name: string;
+  /** Whether the document is stored in LMDB (designs and their derived rooms) or in memory only. */
+  persistent: boolean;
+}
+
+export interface RoomRegistryOptions {
+  /** How long an unused room stays loaded. */
+  graceMs: number;
+  compaction: CompactionLimits;
+}
+
+const LOAD_ORIGIN = Symbol('weft-load');
+
+/** Thrown when a room's stored state cannot be loaded. */
+export class RoomLoadError extends Error {
+  constructor(name: string, cause: unknown) {
+    super(
+      `room ${name} could not be loaded: ${cause instanceof Error ? cause.message : String(cause)}`,
+    );
+    this.name = 'RoomLoadError';
+  }
+}
+
+interface Entry {
+  room: Room;
+  /** REST calls using the room right now; it is not unloaded while any run. */
+  holds: number;
+  unloadTimer: NodeJS.Timeout | null;
+  /** Set while unloading; resolves once the room is gone. */
+  unloading: Promise<void> | null;
+}
+
+export class RoomRegistry {
+  private readonly entries = new Map<string, Entry>();
+
+  constructor(
+    private readonly log: DocLog,
+    private readonly metrics: HubMetrics,
+    private readonly logger: Logger,
+    private readonly options: RoomRegistryOptions,
+  ) {}
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** Sum of connections over all rooms. */
+  connectionCount(): number {
+    let count = 0;
+    for (const entry of this.entries.values()) count += entry.room.connectionCount;
+    return count;
+  }
+
+  /** The loaded room of that name, if any (a room being unloaded counts as not loaded). */
+  loaded(name: string): Room | undefined {
+    const entry = this.entries.get(name);
+    return entry && !entry.unloading ? entry.room : undefined;
+  }
+
+  /**
+   * Returns the room, loading it if needed. The caller must `release` it when done (after its
+   * connection closed, or after a REST call). Throws RoomLoadError when stored data is unreadable.
+   */
+  async acquire(spec: RoomSpec): Promise<Room> {
+    let entry = this.entries.get(spec.name);
+    while (entry?.unloading) {
+      await entry.unloading;
+      entry = this.entries.get(spec.name);
+    }
+    if (!entry) {
+      entry = { room: this.load(spec), holds: 0, unloadTimer: null, unloading: null };
+      this.entries.set(spec.name, entry);
+    }
+    entry.holds += 1;
+    if (entry.unloadTimer) clearTimeout(entry.unloadTimer);
+    entry.unloadTimer = null;
+    return entry.room;
+  }
+
+  /** Ends one use of a room; an unused room is unloaded after the grace period. */
+  release(room: Room): void {
+    const entry = this.entries.get(room.name);
+    if (!entry || entry.room !== room) return;
+    entry.holds -= 1;
+    if (entry.holds > 0 || entry.unloading) return;
+    entry.unloadTimer = setTimeout(() => void this.unload(entry), this.options.graceMs);
+  }
+
+  /** Runs `use` with the room loaded, for REST edits and reads. */
+  async with<T>(spec: RoomSpec, use: (room: Room) => T | Promise<T>): Promise<T> {
+    const room = await this.acquire(spec);
+    try {
+      return await use(room);
+    } finally {
+      this.release(room);
+    }
+  }
+
+  /**
+   * Closes a room's connections and drops it without writing anything more (the document is
+   * being deleted). Resolves once no write for it can still be queued.
+   */
+  async evict(name: string, code: number, reason: string): Promise<void> {
+    const entry = this.entries.get(name);
+    if (!entry) return;
+    entry.room.writer?.close();
+    entry.room.closeAll(code, reason);
+    if (entry.unloading) return entry.unloading;
+    if (entry.unloadTimer) clearTimeout(entry.unloadTimer);
+    this.entries.delete(name);
+    entry.room.destroy();
+  }
+
+  /** Shutdown: closes every connection, then flushes and compacts every room. */
+  async closeAll(code: number, reason: string): Promise<void> {
+    for (const entry of this.entries.values()) entry.room.closeAll(code, reason);
+    await Promise.all([...this.entries.values()].map((entry) => this.unload(entry)));
+  }
+
+  private load(spec: RoomSpec): Room {
+    const doc = new Y.Doc();
+    if (!spec.persistent) return new Room(spec.name, doc, null, this.metrics);
+    try {
+      const stored = this.log.load(spec.name);
+      if (stored.state) Y.applyUpdate(doc, stored.state, LOAD_ORIGIN);
+      const writer = new DocWriter(this.log, spec.name, stored, this.options.compaction, {
+        failed: (error) => {
+          this.metrics.persistErrors.inc();
+          this.logger.error(`persisting ${spec.name} failed; it is no longer acknowledged`, error);
+        },
+        compacted: () => this.metrics.compactions.inc(),
+      });
+      return new Room(spec.name, doc, writer, this.metrics);
+    } catch (error) {
+      doc.destroy();
+      this.metrics.roomLoadFailures.inc();
+      this.logger.error(`loading ${spec.name} failed`, error);
+      throw new RoomLoadError(spec.name, error);
+    }
+  }
+
+  private unload(entry: Entry): Promise<void> {
+    if (entry.unloading) return entry.unloading;
+    if (entry.unloadTimer) clearTimeout(entry.unloadTimer);
+    entry.unloadTimer = null;
+    entry.unloading = (async () => {
+      const { room } = entry;
+      try {
+        await room.writer?.flushed();
+        await room.writer?.compact();
+      } catch (error) {
+        this.logger.error(`flushing ${room.name} before unloading failed`, error);
+      } finally {
+        this.entries.delete(room.name);
+        room.destroy();
+      }
+    })();
+    return entry.unloading;
+  }
+}

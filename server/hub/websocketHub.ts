@@ -1,0 +1,194 @@
+/**
+ * Accepts WebSocket connections at `/ws/<room>` and joins them to rooms. Messages that arrive
+ * before the room has loaded are queued and handled in order once it has: no message of any
+ * connection is processed against a half-loaded document.
+ */
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import WebSocket, { WebSocketServer } from 'ws';
+import { ACKS_PARAM, CloseCode } from '../../shared/protocol.js';
+import type { Logger } from '../log.js';
+import type { HubMetrics } from '../metrics/hubMetrics.js';
+import { ProtocolError } from './connection.js';
+import type { Room } from './room.js';
+import { RoomLoadError, type RoomRegistry, type RoomSpec } from './roomRegistry.js';
+import { WsConnection } from './wsConnection.js';
+
+export const WS_PATH_PREFIX = '/ws/';
+const PING_INTERVAL_MS = 30_000;
+
+/** What the hub decides about a room name: refuse it, or open it with these properties. */
+export type RoomAccess =
+  { ok: true; spec: RoomSpec; readOnly: boolean } | { ok: false; code: number; reason: string };
+
+export interface WebSocketHubOptions {
+  maxMessageBytes: number;
+  sendBufferLimit: number;
+  /** Decides whether a room exists and how this connection may use it. */
+  resolveRoom(name: string): RoomAccess;
+}
+
+export class WebSocketHub {
+  private readonly server = new WebSocketServer({ noServer: true, perMessageDeflate: false });
+  private readonly connections = new Set<WsConnection>();
+  private readonly pingTimer: NodeJS.Timeout;
+
+  constructor(
+    private readonly rooms: RoomRegistry,
+    private readonly metrics: HubMetrics,
+    private readonly logger: Logger,
+    private readonly options: WebSocketHubOptions,
+  ) {
+    this.server.options.maxPayload = options.maxMessageBytes;
+    this.pingTimer = setInterval(() => this.pingAll(), PING_INTERVAL_MS);
+    this.pingTimer.unref();
+  }
+
+  get connectionCount(): number {
+    return this.connections.size;
+  }
+
+  /** Routes HTTP upgrades on `/ws/…` to this hub and refuses every other upgrade. */
+  attach(httpServer: Server): void {
+    httpServer.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+      const url = new URL(request.url ?? '/', 'http://hub');
+      if (!url.pathname.startsWith(WS_PATH_PREFIX)) {
+        socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+        return;
+      }
+      this.server.handleUpgrade(request, socket, head, (ws) => void this.accept(ws, url));
+    });
+  }
+
+  /** Stops pinging; sockets are closed through their rooms. */
+  close(): void {
+    clearInterval(this.pingTimer);
+    for (const conn of this.connections) conn.close(CloseCode.goingAway, 'hub shutting down');
+  }
+
+  private async accept(socket: WebSocket, url: URL): Promise<void> {
+    const name = decodeRoomName(url.pathname.slice(WS_PATH_PREFIX.length));
+    const access =
+      name === undefined ? refuse('malformed room name') : this.options.resolveRoom(name);
+    const conn = new WsConnection(
+      socket,
+      {
+        readOnly: access.ok && access.readOnly,
+        wantsAcks: url.searchParams.get(ACKS_PARAM) === '1',
+        sendBufferLimit: this.options.sendBufferLimit,
+      },
+      this.metrics,
+    );
+    this.connections.add(conn);
+    let room: Room | null = null;
+    const queue: Uint8Array[] = [];
+    let queuedBytes = 0;
+
+    socket.on('message', (data: Buffer, isBinary: boolean) => {
+      this.metrics.bytesReceived.inc(data.byteLength);
+      if (!isBinary) {
+        const error = new ProtocolError(
+          'malformed',
+          CloseCode.badMessage,
+          'text frames are not part of the protocol',
+        );
+        return this.reject(conn, error);
+      }
+      if (room) return this.handle(room, conn, data);
+      queue.push(data);
+      queuedBytes += data.byteLength;
+      // Bounded: one full-size message plus change may wait for a room that is still loading.
+      if (queuedBytes > 2 * this.options.maxMessageBytes) {
+        this.metrics.rejected.inc('backpressure');
+        conn.close(CloseCode.tryAgainLater, 'too much data sent before the room loaded');
+      }
+    });
+    socket.on('pong', () => {
+      conn.alive = true;
+    });
+    socket.on('error', (error: Error & { code?: string }) => {
+      if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH')
+        this.metrics.rejected.inc('too_large');
+      else this.metrics.rejected.inc('malformed');
+      this.logger.warn(`connection to ${name ?? url.pathname} failed`, error);
+    });
+    socket.on('close', () => {
+      this.connections.delete(conn);
+      if (room) {
+        room.leave(conn);
+        this.rooms.release(room);
+      }
+    });
+
+    if (!access.ok) return conn.close(access.code, access.reason);
+    try {
+      const acquired = await this.rooms.acquire(access.spec);
+      // Waiting for an unloading room can take a moment: the room may have been deleted since.
+      const stillThere = this.options.resolveRoom(access.spec.name);
+      if (!conn.isOpen || !stillThere.ok) {
+        this.rooms.release(acquired);
+        if (!stillThere.ok) conn.close(stillThere.code, stillThere.reason);
+        return;
+      }
+      room = acquired;
+    } catch (error) {
+      const reason =
+        error instanceof RoomLoadError ? 'stored document could not be loaded' : 'room unavailable';
+      return conn.close(CloseCode.roomLoadFailed, reason);
+    }
+    room.join(conn);
+    for (const message of queue) {
+      if (!conn.isOpen) break;
+      this.handle(room, conn, message);
+    }
+    queue.length = 0;
+  }
+
+  private handle(room: Room, conn: WsConnection, message: Uint8Array): void {
+    if (!conn.isOpen) return;
+    try {
+      room.receive(conn, message);
+    } catch (error) {
+      if (error instanceof ProtocolError) return this.reject(conn, error);
+      this.logger.error(`unexpected failure handling a message in ${room.name}`, error);
+      conn.close(CloseCode.internalError, 'internal error');
+    }
+  }
+
+  private reject(conn: WsConnection, error: ProtocolError): void {
+    this.metrics.rejected.inc(error.reason);
+    conn.close(error.closeCode, truncateReason(error.message));
+  }
+
+  private pingAll(): void {
+    for (const conn of this.connections) {
+      if (!conn.alive) {
+        conn.socket.terminate();
+        continue;
+      }
+      conn.alive = false;
+      if (conn.isOpen) conn.socket.ping();
+    }
+  }
+}
+
+function refuse(reason: string): RoomAccess {
+  return { ok: false, code: CloseCode.badMessage, reason };
+}
+
+function decodeRoomName(encoded: string): string | undefined {
+  try {
+    return decodeURIComponent(encoded);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Close reasons are limited to 123 bytes by the WebSocket protocol. */
+const MAX_CLOSE_REASON_BYTES = 123;
+
+function truncateReason(reason: string): string {
+  let text = reason;
+  while (Buffer.byteLength(text) > MAX_CLOSE_REASON_BYTES) text = text.slice(0, -2) + '…';
+  return text;
+}

@@ -1,0 +1,56 @@
+/**
+ * A Connection over a `ws` WebSocket: enforces the send-buffer limit and makes closing final.
+ */
+import WebSocket from 'ws';
+import { CloseCode } from '../../shared/protocol.js';
+import type { HubMetrics } from '../metrics/hubMetrics.js';
+import type { Connection } from './connection.js';
+
+/** A peer that does not complete the closing handshake within this time is cut off. */
+const CLOSE_HANDSHAKE_TIMEOUT_MS = 5_000;
+
+export interface WsConnectionOptions {
+  readOnly: boolean;
+  wantsAcks: boolean;
+  /** Close a connection whose unsent data exceeds this many bytes. */
+  sendBufferLimit: number;
+}
+
+export class WsConnection implements Connection {
+  readonly readOnly: boolean;
+  readonly wantsAcks: boolean;
+  /** Cleared on each ping, set by the pong; a peer still unset at the next ping is dead. */
+  alive = true;
+  private closing = false;
+
+  constructor(
+    readonly socket: WebSocket,
+    private readonly options: WsConnectionOptions,
+    private readonly metrics: HubMetrics,
+  ) {
+    this.readOnly = options.readOnly;
+    this.wantsAcks = options.wantsAcks;
+  }
+
+  get isOpen(): boolean {
+    return !this.closing && this.socket.readyState === WebSocket.OPEN;
+  }
+
+  send(message: Uint8Array): void {
+    if (!this.isOpen) return;
+    // A peer that reads slower than the room writes would make this buffer grow without bound.
+    if (this.socket.bufferedAmount > this.options.sendBufferLimit) {
+      this.metrics.rejected.inc('backpressure');
+      this.close(CloseCode.tryAgainLater, 'send buffer full: the client reads too slowly');
+      return;
+    }
+    this.socket.send(message);
+  }
+
+  close(code: number, reason: string): void {
+    if (this.closing) return;
+    this.closing = true;
+    this.socket.close(code, reason);
+    setTimeout(() => this.socket.terminate(), CLOSE_HANDSHAKE_TIMEOUT_MS).unref();
+  }
+}

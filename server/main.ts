@@ -1,0 +1,43 @@
+#!/usr/bin/env node
+/**
+ * `weft`: starts the hub and prints `weft listening on http://HOST:PORT` once it accepts
+ * connections. SIGTERM/SIGINT flush every pending write and exit 0.
+ */
+import { ConfigError, parseConfig, USAGE } from './config.js';
+import { startHub } from './hub.js';
+import { createLogger } from './log.js';
+
+const logger = createLogger();
+
+async function main(): Promise<void> {
+  const config = parseConfig(process.argv.slice(2), process.env);
+  if (config === 'help') {
+    process.stdout.write(USAGE);
+    return;
+  }
+  const hub = await startHub(config, logger);
+  process.stdout.write(`weft listening on ${hub.url}\n`);
+  logger.info(`data in ${config.data}`);
+
+  const shutdown = (signal: string) => {
+    logger.info(`${signal}: flushing and shutting down`);
+    hub.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error('shutdown failed', error);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`weft: ${error.message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+  logger.error('the hub could not start', error);
+  process.exit(1);
+});

@@ -1,0 +1,36 @@
+/**
+ * The hub's single LMDB environment and its named databases. Everything persistent lives here:
+ * document update logs, their snapshots, and metadata records, so one transaction can span them.
+ */
+import { open, type Database, type RootDatabase } from 'lmdb';
+import type { DesignRecord } from './designRecords.js';
+
+/** `[docName, seq]`: ordered by document, then by sequence number. */
+export type UpdateKey = [string, number];
+
+export interface Snapshot {
+  /** Highest log sequence number merged into `update`. */
+  seq: number;
+  update: Uint8Array;
+}
+
+export interface Databases {
+  root: RootDatabase;
+  /** Append-only Yjs update log per document. */
+  updates: Database<Uint8Array, UpdateKey>;
+  /** Compacted state per document (the merge of every log entry up to `seq`). */
+  snapshots: Database<Snapshot, string>;
+  designs: Database<DesignRecord, string>;
+}
+
+const MAX_NAMED_DATABASES = 16;
+
+export function openDatabases(path: string): Databases {
+  const root = open({ path, maxDbs: MAX_NAMED_DATABASES });
+  return {
+    root,
+    updates: root.openDB<Uint8Array, UpdateKey>({ name: 'updates', encoding: 'binary' }),
+    snapshots: root.openDB<Snapshot, string>({ name: 'snapshots' }),
+    designs: root.openDB<DesignRecord, string>({ name: 'designs' }),
+  };
+}

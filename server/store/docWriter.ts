@@ -1,0 +1,96 @@
+/**
+ * Write-behind for one loaded document: numbers its updates, hands them to the log, compacts the
+ * log when it grows, and stops writing at the first failure so that what is on disk always stays
+ * a gap-free prefix of the document's history.
+ */
+import type { CompactionResult, DocLog, StoredDoc } from './docLog.js';
+
+export interface CompactionLimits {
+  /** Compact when the log holds more entries than this… */
+  entries: number;
+  /** …or more bytes than this. */
+  bytes: number;
+}
+
+export interface DocWriterEvents {
+  /** A write, flush or compaction failed; the writer has stopped writing. */
+  failed(error: Error): void;
+  compacted(result: CompactionResult): void;
+}
+
+export class DocWriter {
+  private lastSeq: number;
+  private logEntries: number;
+  private logBytes: number;
+  private compaction: Promise<void> | null = null;
+  private failure: Error | null = null;
+  private closed = false;
+
+  constructor(
+    private readonly log: DocLog,
+    readonly docName: string,
+    stored: StoredDoc,
+    private readonly limits: CompactionLimits,
+    private readonly events: DocWriterEvents,
+  ) {
+    this.lastSeq = stored.lastSeq;
+    this.logEntries = stored.logEntries;
+    this.logBytes = stored.logBytes;
+  }
+
+  /** The first write error, if any; once set, nothing more is written or acknowledged. */
+  get error(): Error | null {
+    return this.failure;
+  }
+
+  append(update: Uint8Array): void {
+    if (this.closed || this.failure) return;
+    this.lastSeq += 1;
+    this.logEntries += 1;
+    this.logBytes += update.byteLength;
+    this.log.append(this.docName, this.lastSeq, update).catch((error: unknown) => this.fail(error));
+    if (this.logEntries > this.limits.entries || this.logBytes > this.limits.bytes) {
+      void this.compact();
+    }
+  }
+
+  /** Resolves once everything appended so far is on disk; rejects if any write failed. */
+  async flushed(): Promise<void> {
+    await this.log.flushed().catch((error: unknown) => this.fail(error));
+    if (this.failure) throw this.failure;
+  }
+
+  /**
+   * Merges the log into the snapshot. Safe to call at any time: a running compaction is
+   * awaited first, so calling this on unload always leaves an empty log behind.
+   */
+  async compact(): Promise<void> {
+    while (this.compaction) await this.compaction;
+    if (this.closed || this.failure || this.logEntries === 0) return;
+    this.compaction = this.log
+      .compact(this.docName, this.lastSeq)
+      .then(
+        (result) => {
+          this.logEntries -= result.mergedEntries;
+          this.logBytes -= result.mergedBytes;
+          this.events.compacted(result);
+        },
+        (error: unknown) => this.fail(error),
+      )
+      .finally(() => {
+        this.compaction = null;
+      });
+    await this.compaction;
+  }
+
+  /** Stops all writing (the document is being deleted). */
+  close(): void {
+    this.closed = true;
+  }
+
+  private fail(error: unknown): void {
+    if (this.failure) return;
+    this.failure = error instanceof Error ? error : new Error(String(error));
+    this.events.failed(this.failure);
+  }
+}

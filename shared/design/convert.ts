@@ -1,0 +1,167 @@
+/**
+ * The one place that walks the Yjs design document: plain objects in, nested Yjs types out, and
+ * back. Configuration is stored as nested Y.Map / Y.Array (never a JSON string) so that two
+ * people editing different fields of one component both win.
+ */
+import * as Y from 'yjs';
+import {
+  DESIGN_SCHEMA_VERSION,
+  type Component,
+  type DesignContent,
+  type DesignMeta,
+  type JsonObject,
+  type JsonValue,
+  type LayoutEntry,
+  type OverrideDecision,
+  type Relationship,
+} from './model.js';
+
+/** Top-level shared types of a design document. */
+export const DesignKey = {
+  meta: 'meta',
+  components: 'components',
+  layout: 'layout',
+  relationships: 'relationships',
+  overrides: 'overrides',
+} as const;
+
+type YValue = Y.Map<unknown> | Y.Array<unknown> | string | number | boolean | null;
+
+/** Converts plain JSON into nested Yjs types (objects → Y.Map, arrays → Y.Array). */
+export function toYValue(value: JsonValue): YValue {
+  if (Array.isArray(value)) {
+    const array = new Y.Array<unknown>();
+    array.push(value.map(toYValue));
+    return array;
+  }
+  if (value !== null && typeof value === 'object') return toYMap(value);
+  return value;
+}
+
+function toYMap(object: { [key: string]: JsonValue | undefined }): Y.Map<unknown> {
+  const map = new Y.Map<unknown>();
+  for (const [key, entry] of Object.entries(object)) {
+    if (entry !== undefined) map.set(key, toYValue(entry));
+  }
+  return map;
+}
+
+/** Writes (or replaces) the design's `meta` fields that are given. */
+export function writeMeta(doc: Y.Doc, meta: Partial<DesignMeta>): void {
+  const map = doc.getMap(DesignKey.meta);
+  doc.transact(() => {
+    if (meta.name !== undefined) map.set('name', meta.name);
+    if (meta.description !== undefined) map.set('description', meta.description);
+    if (meta.labels !== undefined) map.set('labels', toYMap(meta.labels));
+    if (!map.has('schema')) map.set('schema', DESIGN_SCHEMA_VERSION);
+  });
+}
+
+/** Adds or replaces one component, with its configuration as nested Yjs types. */
+export function writeComponent(doc: Y.Doc, component: Component): void {
+  const { id, ...fields } = component;
+  doc.getMap(DesignKey.components).set(id, toYMap(fields as unknown as JsonObject));
+}
+
+/** Sets a component's position. Layout changes never trigger inference. */
+export function writeLayout(doc: Y.Doc, componentId: string, entry: LayoutEntry): void {
+  doc.getMap(DesignKey.layout).set(componentId, toYMap({ ...entry }));
+}
+
+/** Adds a user-drawn relationship. */
+export function writeRelationship(doc: Y.Doc, relationship: Relationship): void {
+  const { id, ...fields } = relationship;
+  doc.getMap(DesignKey.relationships).set(id, toYMap({ ...fields }));
+}
+
+/** Reads the design's metadata, with defaults for anything missing. */
+export function readMeta(doc: Y.Doc): DesignMeta {
+  const meta = doc.getMap(DesignKey.meta).toJSON() as Partial<DesignMeta>;
+  return {
+    name: typeof meta.name === 'string' ? meta.name : '',
+    description: typeof meta.description === 'string' ? meta.description : '',
+    labels: stringRecord(meta.labels),
+    schema: typeof meta.schema === 'number' ? meta.schema : DESIGN_SCHEMA_VERSION,
+  };
+}
+
+/** Reads the whole design as plain data. Unknown or malformed entries get safe defaults. */
+export function readDesign(doc: Y.Doc): DesignContent {
+  return {
+    meta: readMeta(doc),
+    components: entries(doc, DesignKey.components).map(([id, value]) => readComponent(id, value)),
+    layout: Object.fromEntries(
+      entries(doc, DesignKey.layout).map(([id, value]) => [id, readLayout(value)]),
+    ),
+    relationships: entries(doc, DesignKey.relationships).map(([id, value]) =>
+      readRelationship(id, value),
+    ),
+    overrides: Object.fromEntries(
+      entries(doc, DesignKey.overrides).filter(
+        (entry): entry is [string, OverrideDecision] =>
+          entry[1] === 'accepted' || entry[1] === 'rejected',
+      ),
+    ),
+  };
+}
+
+function entries(doc: Y.Doc, key: string): [string, unknown][] {
+  return Object.entries(doc.getMap(key).toJSON());
+}
+
+function readComponent(id: string, value: unknown): Component {
+  const fields = asObject(value);
+  const component: Component = {
+    id,
+    model: stringOr(fields.model, 'kubernetes'),
+    apiVersion: stringOr(fields.apiVersion, ''),
+    kind: stringOr(fields.kind, ''),
+    name: stringOr(fields.name, ''),
+    labels: stringRecord(fields.labels),
+    annotations: stringRecord(fields.annotations),
+    config: asObject(fields.config),
+  };
+  if (typeof fields.namespace === 'string') component.namespace = fields.namespace;
+  if (typeof fields.parent === 'string') component.parent = fields.parent;
+  return component;
+}
+
+function readLayout(value: unknown): LayoutEntry {
+  const fields = asObject(value);
+  const entry: LayoutEntry = { x: numberOr(fields.x, 0), y: numberOr(fields.y, 0) };
+  if (typeof fields.w === 'number') entry.w = fields.w;
+  if (typeof fields.h === 'number') entry.h = fields.h;
+  return entry;
+}
+
+function readRelationship(id: string, value: unknown): Relationship {
+  const fields = asObject(value);
+  return {
+    id,
+    kind: stringOr(fields.kind, ''),
+    type: stringOr(fields.type, ''),
+    subType: stringOr(fields.subType, ''),
+    from: stringOr(fields.from, ''),
+    to: stringOr(fields.to, ''),
+    origin: 'user',
+  };
+}
+
+function asObject(value: unknown): JsonObject {
+  return value !== null && typeof value === 'object' && !Array.isArray(value)
+    ? (value as JsonObject)
+    : {};
+}
+
+function stringRecord(value: unknown): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(asObject(value)).filter(
+      (entry): entry is [string, string] => typeof entry[1] === 'string',
+    ),
+  );
+}
+
+const stringOr = (value: unknown, fallback: string): string =>
+  typeof value === 'string' ? value : fallback;
+const numberOr = (value: unknown, fallback: number): number =>
+  typeof value === 'number' ? value : fallback;

@@ -1,0 +1,81 @@
+/**
+ * Starting hubs for tests: in-process on a free port, or as a child process when a test needs to
+ * kill it. Either way the hub is stopped when the test finishes, pass or fail.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { onTestFinished } from 'vitest';
+import { parseConfig, type HubConfig } from '../../server/config.js';
+import { startHub, type Hub } from '../../server/hub.js';
+import { silentLogger } from '../../server/log.js';
+import { tempDir } from './tempDir.js';
+
+export interface TestHub {
+  hub: Hub;
+  url: string;
+  /** `ws://HOST:PORT/ws`, the y-websocket server URL. */
+  wsUrl: string;
+  data: string;
+  close(): Promise<void>;
+}
+
+const wsUrlOf = (url: string): string => `${url.replace(/^http/, 'ws')}/ws`;
+
+/** Starts an in-process hub with test-friendly defaults (free port, temp data, short grace). */
+export async function startTestHub(overrides: Partial<HubConfig> = {}): Promise<TestHub> {
+  const base = parseConfig([], {});
+  if (base === 'help') throw new Error('unreachable');
+  const data = overrides.data ?? (await tempDir());
+  const config: HubConfig = { ...base, port: 0, roomGraceMs: 50, data, ...overrides };
+  const hub = await startHub(config, silentLogger);
+  let closed = false;
+  const close = async () => {
+    if (closed) return;
+    closed = true;
+    await hub.close();
+  };
+  onTestFinished(close);
+  return { hub, url: hub.url, wsUrl: wsUrlOf(hub.url), data, close };
+}
+
+export interface ChildHub {
+  process: ChildProcess;
+  url: string;
+  wsUrl: string;
+  /** Resolves with the exit code (or the signal name) once the process has exited. */
+  exited: Promise<number | string>;
+  stderr(): string;
+}
+
+/** Runs `server/main.ts` in a child process, resolving once it prints its listening line. */
+export async function spawnHub(args: string[]): Promise<ChildHub> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'server/main.ts', '--port', '0', ...args],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<number | string>((resolve) =>
+    child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')),
+  );
+  onTestFinished(async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGKILL');
+      await exited;
+    }
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout! });
+    lines.on('line', (line) => {
+      const match = /^weft listening on (http:\/\/\S+)$/.exec(line);
+      if (match) resolve(match[1]!);
+    });
+    void exited.then((code) =>
+      reject(new Error(`hub exited (${code}) before listening:\n${stderr}`)),
+    );
+  });
+  return { process: child, url, wsUrl: wsUrlOf(url), exited, stderr: () => stderr };
+}
