@@ -2,7 +2,7 @@
  * Child processes for benchmarks: servers pinned to a core with `taskset`, their CPU time and
  * memory read from /proc, and the machine description recorded with every result.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { createInterface } from 'node:readline';
@@ -67,7 +67,7 @@ export async function startPinned(
 
 /** Pins the current process (the load generator) to `core`. */
 export function pinSelf(core: number): void {
-  spawn('taskset', ['-pc', String(core), String(process.pid)], { stdio: 'ignore' });
+  spawnSync('taskset', ['-pc', String(core), String(process.pid)], { stdio: 'ignore' });
 }
 
 /** What the results were measured on, recorded beside them. */
