@@ -81,6 +81,7 @@ export class WebSocketHub {
     );
     this.connections.add(conn);
     let room: Room | null = null;
+    let socketClosed = false;
     const queue: Uint8Array[] = [];
     let queuedBytes = 0;
 
@@ -113,39 +114,42 @@ export class WebSocketHub {
       this.logger.warn(`connection to ${name ?? url.pathname} failed`, error);
     });
     socket.on('close', () => {
+      socketClosed = true;
       this.connections.delete(conn);
-      if (room) {
-        room.leave(conn);
-        this.rooms.release(room);
-      }
+      if (room) this.leave(room, conn);
     });
 
     if (!access.ok) return conn.close(access.code, access.reason);
+    let acquired: Room;
     try {
-      const acquired = await this.rooms.acquire(access.spec);
-      // Waiting for an unloading room can take a moment: the room may have been deleted since.
-      const stillThere = this.options.resolveRoom(access.spec.name);
-      if (!conn.isOpen || !stillThere.ok) {
-        this.rooms.release(acquired);
-        if (!stillThere.ok) conn.close(stillThere.code, stillThere.reason);
-        return;
-      }
-      room = acquired;
+      acquired = await this.rooms.acquire(access.spec);
     } catch (error) {
       const reason =
         error instanceof RoomLoadError ? 'stored document could not be loaded' : 'room unavailable';
       return conn.close(CloseCode.roomLoadFailed, reason);
     }
-    room.join(conn);
-    for (const message of queue) {
-      if (!conn.isOpen) break;
-      this.handle(room, conn, message);
+    // Waiting for an unloading room can take a moment: the design may have been deleted since.
+    const stillThere = this.options.resolveRoom(access.spec.name);
+    if (!stillThere.ok) {
+      this.rooms.release(acquired);
+      return conn.close(stillThere.code, stillThere.reason);
     }
+    room = acquired;
+    room.join(conn);
+    // What the client sent while the room loaded is handled now, in order, even if the client
+    // has hung up since: it was sent, so it must not be lost.
+    for (const message of queue) this.handle(room, conn, message);
     queue.length = 0;
+    if (socketClosed) this.leave(room, conn);
+  }
+
+  private leave(room: Room, conn: WsConnection): void {
+    room.leave(conn);
+    this.rooms.release(room);
   }
 
   private handle(room: Room, conn: WsConnection, message: Uint8Array): void {
-    if (!conn.isOpen) return;
+    if (conn.closedByHub) return;
     try {
       room.receive(conn, message);
     } catch (error) {

@@ -36,6 +36,11 @@ export class WsConnection implements Connection {
     return !this.closing && this.socket.readyState === WebSocket.OPEN;
   }
 
+  /** True once the hub decided to close this connection; nothing more it sent is handled. */
+  get closedByHub(): boolean {
+    return this.closing;
+  }
+
   send(message: Uint8Array): void {
     if (!this.isOpen) return;
     // A peer that reads slower than the room writes would make this buffer grow without bound.

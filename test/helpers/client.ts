@@ -7,7 +7,7 @@ import { onTestFinished } from 'vitest';
 import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
-import { isCovered } from '../../shared/messages.js';
+import { isSaved } from '../../shared/messages.js';
 import { MessageType } from '../../shared/protocol.js';
 import { waitFor } from './wait.js';
 
@@ -24,7 +24,7 @@ export interface TestClient {
   /** The latest type-100 state vector received (only with `acks`). */
   lastAck(): Uint8Array | undefined;
   synced(): Promise<void>;
-  /** Waits until an acknowledgement covers everything in the local document. */
+  /** Waits until an acknowledgement covers every edit this client made. */
   saved(): Promise<void>;
   destroy(): void;
 }
@@ -65,7 +65,7 @@ export function connectClient(
     lastAck: () => ack,
     synced: () => waitFor(() => provider.synced, { what: `${room} to sync` }).then(() => undefined),
     saved: () =>
-      waitFor(() => ack && isCovered(Y.encodeStateVector(doc), ack), {
+      waitFor(() => ack && isSaved(doc, ack), {
         what: `${room} to be acknowledged`,
       }).then(() => undefined),
     destroy,

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, DEFAULTS, parseConfig, type HubConfig } from '../../server/config.js';
+
+const parse = (argv: string[], env: NodeJS.ProcessEnv = {}) => parseConfig(argv, env) as HubConfig;
+
+describe('configuration', () => {
+  it('uses the documented defaults', () => {
+    const config = parse([]);
+    expect(config).toMatchObject({
+      host: '127.0.0.1',
+      port: 7420,
+      sandbox: true,
+      auth: 'none',
+      maxMessageBytes: 16 * 1024 * 1024,
+      roomGraceMs: DEFAULTS.roomGraceMs,
+    });
+    expect(config.data).toMatch(/\/data$/);
+  });
+
+  it('takes flags over WEFT_* variables over defaults', () => {
+    const env = { WEFT_PORT: '9000', WEFT_DATA: '/tmp/weft-env', WEFT_MAX_MESSAGE_BYTES: '2048' };
+    expect(parse([], env)).toMatchObject({
+      port: 9000,
+      data: '/tmp/weft-env',
+      maxMessageBytes: 2048,
+    });
+    expect(parse(['--port', '0'], env).port).toBe(0);
+  });
+
+  it('switches the sandbox with --no-sandbox or WEFT_SANDBOX', () => {
+    expect(parse(['--no-sandbox']).sandbox).toBe(false);
+    expect(parse([], { WEFT_SANDBOX: 'false' }).sandbox).toBe(false);
+    expect(parse(['--sandbox'], { WEFT_SANDBOX: 'false' }).sandbox).toBe(true);
+  });
+
+  it.each([
+    [['--port', '70000']],
+    [['--port', 'abc']],
+    [['--room-grace-ms', '-1']],
+    [['--bogus']],
+    [['--auth', 'magic']],
+    [['--auth', 'token']],
+    [['--host', '0.0.0.0']],
+    [['--host', '192.168.1.10']],
+  ])('refuses %j with a clear message', (argv) => {
+    expect(() => parse(argv)).toThrow(ConfigError);
+  });
+
+  it('accepts every loopback address', () => {
+    for (const host of ['127.0.0.1', '127.0.0.2', '::1', 'localhost']) {
+      expect(parse(['--host', host]).host).toBe(host);
+    }
+  });
+});

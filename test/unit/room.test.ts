@@ -1,0 +1,87 @@
+/**
+ * The room driven directly through its Connection seam: no network, no LMDB.
+ */
+import * as decoding from 'lib0/decoding';
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { ProtocolError, type Connection } from '../../server/hub/connection.js';
+import { Room } from '../../server/hub/room.js';
+import { createHubMetrics } from '../../server/metrics/hubMetrics.js';
+import { encodeSyncStep1, encodeUpdate } from '../../shared/messages.js';
+import { MessageType, SyncMessageType } from '../../shared/protocol.js';
+
+class FakeConnection implements Connection {
+  readonly sent: Uint8Array[] = [];
+  constructor(
+    readonly readOnly = false,
+    readonly wantsAcks = false,
+  ) {}
+  send(message: Uint8Array): void {
+    this.sent.push(message);
+  }
+  close(): void {}
+}
+
+const newRoom = () => {
+  const metrics = createHubMetrics({ openRooms: () => 1, connections: () => 0 });
+  return { room: new Room('designs/unit', new Y.Doc(), null, metrics), metrics };
+};
+
+const updateFrom = (edit: (doc: Y.Doc) => void): Uint8Array => {
+  const doc = new Y.Doc();
+  edit(doc);
+  return encodeUpdate(Y.encodeStateAsUpdate(doc));
+};
+
+describe('Room', () => {
+  it('starts a sync with step 1 and answers step 1 with step 2', () => {
+    const { room } = newRoom();
+    const conn = new FakeConnection();
+    room.join(conn);
+    const first = decoding.createDecoder(conn.sent[0]!);
+    expect([decoding.readVarUint(first), decoding.readVarUint(first)]).toEqual([
+      MessageType.sync,
+      SyncMessageType.step1,
+    ]);
+    room.receive(conn, encodeSyncStep1(new Y.Doc()));
+    const reply = decoding.createDecoder(conn.sent[1]!);
+    expect([decoding.readVarUint(reply), decoding.readVarUint(reply)]).toEqual([
+      MessageType.sync,
+      SyncMessageType.step2,
+    ]);
+  });
+
+  it('broadcasts an update to every connection, its sender included', () => {
+    const { room, metrics } = newRoom();
+    const [a, b] = [new FakeConnection(), new FakeConnection()];
+    room.join(a);
+    room.join(b);
+    const update = updateFrom((doc) => doc.getMap('m').set('k', 1));
+    room.receive(a, update);
+    expect(a.sent.at(-1)).toEqual(update);
+    expect(b.sent.at(-1)).toEqual(update);
+    expect(room.doc.getMap('m').get('k')).toBe(1);
+    expect(metrics.updatesReceived.get()).toBe(1);
+  });
+
+  it('drops and counts updates from read-only connections', () => {
+    const { room, metrics } = newRoom();
+    const viewer = new FakeConnection(true);
+    room.join(viewer);
+    room.receive(
+      viewer,
+      updateFrom((doc) => doc.getMap('m').set('k', 1)),
+    );
+    expect(room.doc.getMap('m').size).toBe(0);
+    expect(metrics.dropped.get('read_only')).toBe(1);
+  });
+
+  it('rejects a truncated frame with a ProtocolError and leaves the document alone', () => {
+    const { room } = newRoom();
+    const conn = new FakeConnection();
+    room.join(conn);
+    const update = updateFrom((doc) => doc.getMap('m').set('k', 1));
+    expect(() => room.receive(conn, update.subarray(0, update.length - 3))).toThrow(ProtocolError);
+    expect(room.doc.getMap('m').size).toBe(0);
+  });
+});
