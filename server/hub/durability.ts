@@ -15,6 +15,8 @@ export class Durability {
   private waiting = new Set<Connection>();
   private wrote = false;
   private sealScheduled = false;
+  /** Acknowledgements go out in seal order: lmdb-js may resolve flush promises out of order. */
+  private acknowledged: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly doc: Y.Doc,
@@ -63,15 +65,18 @@ export class Durability {
     this.waiting = new Set();
     this.wrote = false;
     const started = performance.now();
-    this.writer.flushed().then(
-      () => {
-        if (timed) this.metrics.persistFlushSeconds.observe((performance.now() - started) / 1000);
-        this.durableStateVector = stateVector;
-        const ack = encodeAck(stateVector);
-        for (const conn of recipients) this.send(conn, ack);
-      },
-      // The writer has already reported the failure; a failed room never acknowledges again.
-      () => undefined,
-    );
+    const flushed = this.writer.flushed();
+    this.acknowledged = this.acknowledged
+      .then(() => flushed)
+      .then(
+        () => {
+          if (timed) this.metrics.persistFlushSeconds.observe((performance.now() - started) / 1000);
+          this.durableStateVector = stateVector;
+          const ack = encodeAck(stateVector);
+          for (const conn of recipients) this.send(conn, ack);
+        },
+        // The writer has already reported the failure; a failed room never acknowledges again.
+        () => undefined,
+      );
   };
 }

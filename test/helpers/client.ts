@@ -23,6 +23,8 @@ export interface TestClient {
   closes: CloseEvent[];
   /** The latest type-100 state vector received (only with `acks`). */
   lastAck(): Uint8Array | undefined;
+  /** Every type-100 state vector received, oldest first. */
+  acks: Uint8Array[];
   synced(): Promise<void>;
   /** Waits until an acknowledgement covers every edit this client made. */
   saved(): Promise<void>;
@@ -50,10 +52,11 @@ export function connectClient(
   provider.on('connection-close', (event) => {
     if (event) closes.push({ code: event.code, reason: event.reason });
   });
-  let ack: Uint8Array | undefined;
+  const acks: Uint8Array[] = [];
   provider.messageHandlers[MessageType.ack] = (_encoder, decoder) => {
-    ack = decoding.readVarUint8Array(decoder);
+    acks.push(decoding.readVarUint8Array(decoder));
   };
+  const lastAck = () => acks[acks.length - 1];
   const destroy = () => {
     provider.destroy();
   };
@@ -62,10 +65,11 @@ export function connectClient(
     doc,
     provider,
     closes,
-    lastAck: () => ack,
+    lastAck,
+    acks,
     synced: () => waitFor(() => provider.synced, { what: `${room} to sync` }).then(() => undefined),
     saved: () =>
-      waitFor(() => ack && isSaved(doc, ack), {
+      waitFor(() => acks.length > 0 && isSaved(doc, lastAck()!), {
         what: `${room} to be acknowledged`,
       }).then(() => undefined),
     destroy,

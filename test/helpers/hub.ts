@@ -7,7 +7,7 @@ import { createInterface } from 'node:readline';
 import { onTestFinished } from 'vitest';
 import { parseConfig, type HubConfig } from '../../server/config.js';
 import { startHub, type Hub } from '../../server/hub.js';
-import { silentLogger } from '../../server/log.js';
+import { createLogger, silentLogger } from '../../server/log.js';
 import { tempDir } from './tempDir.js';
 
 export interface TestHub {
@@ -27,7 +27,8 @@ export async function startTestHub(overrides: Partial<HubConfig> = {}): Promise<
   if (base === 'help') throw new Error('unreachable');
   const data = overrides.data ?? (await tempDir());
   const config: HubConfig = { ...base, port: 0, roomGraceMs: 50, data, ...overrides };
-  const hub = await startHub(config, silentLogger);
+  // WEFT_TEST_LOG=1 shows the hub's diagnostics while debugging a test.
+  const hub = await startHub(config, process.env.WEFT_TEST_LOG ? createLogger() : silentLogger);
   let closed = false;
   const close = async () => {
     if (closed) return;
