@@ -25,8 +25,8 @@ export interface Databases {
 
 const MAX_NAMED_DATABASES = 16;
 
-export function openDatabases(path: string): Databases {
-  const root = open({ path, maxDbs: MAX_NAMED_DATABASES });
+export function openDatabases(path: string, { readOnly = false } = {}): Databases {
+  const root = open({ path, maxDbs: MAX_NAMED_DATABASES, readOnly });
   return {
     root,
     updates: root.openDB<Uint8Array, UpdateKey>({ name: 'updates', encoding: 'binary' }),

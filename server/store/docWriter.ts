@@ -48,7 +48,15 @@ export class DocWriter {
     this.lastSeq += 1;
     this.logEntries += 1;
     this.logBytes += update.byteLength;
-    this.log.append(this.docName, this.lastSeq, update).catch((error: unknown) => this.fail(error));
+    try {
+      this.log
+        .append(this.docName, this.lastSeq, update)
+        .catch((error: unknown) => this.fail(error));
+    } catch (error) {
+      // lmdb-js throws synchronously once the environment is closed or unusable.
+      this.fail(error);
+      return;
+    }
     if (this.logEntries > this.limits.entries || this.logBytes > this.limits.bytes) {
       void this.compact();
     }
@@ -56,6 +64,7 @@ export class DocWriter {
 
   /** Resolves once everything appended so far is on disk; rejects if any write failed. */
   async flushed(): Promise<void> {
+    if (this.failure) throw this.failure;
     await this.log.flushed().catch((error: unknown) => this.fail(error));
     if (this.failure) throw this.failure;
   }
