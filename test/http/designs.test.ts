@@ -1,11 +1,26 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { writeComponent, writeLayout } from '../../shared/design/convert.js';
+import type { Component } from '../../shared/design/model.js';
 import { CloseCode } from '../../shared/protocol.js';
 import { api, createDesign, type DesignJson } from '../helpers/api.js';
 import { connectClient } from '../helpers/client.js';
 import { startTestHub } from '../helpers/hub.js';
 import { waitFor } from '../helpers/wait.js';
+
+const web: Component = {
+  id: 'web',
+  model: 'kubernetes',
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  name: 'web',
+  namespace: 'shop',
+  labels: { app: 'web' },
+  annotations: {},
+  config: {
+    spec: { replicas: 2, template: { spec: { containers: [{ name: 'web', image: 'nginx' }] } } },
+  },
+};
 
 interface ErrorJson {
   error: { code: string; message: string };
@@ -55,43 +70,11 @@ describe('designs API', () => {
     const id = await createDesign(url);
     const client = connectClient(wsUrl, `designs/${id}`, { acks: true });
     await client.synced();
-    writeComponent(client.doc, {
-      id: 'web',
-      model: 'kubernetes',
-      apiVersion: 'apps/v1',
-      kind: 'Deployment',
-      name: 'web',
-      namespace: 'shop',
-      labels: { app: 'web' },
-      annotations: {},
-      config: {
-        spec: {
-          replicas: 2,
-          template: { spec: { containers: [{ name: 'web', image: 'nginx' }] } },
-        },
-      },
-    });
+    writeComponent(client.doc, web);
     writeLayout(client.doc, 'web', { x: 10, y: 20 });
     await client.saved();
     const detail = await api<DesignJson & { layout: unknown }>(url, 'GET', `/api/designs/${id}`);
-    expect(detail.body.components).toEqual([
-      {
-        id: 'web',
-        model: 'kubernetes',
-        apiVersion: 'apps/v1',
-        kind: 'Deployment',
-        name: 'web',
-        namespace: 'shop',
-        labels: { app: 'web' },
-        annotations: {},
-        config: {
-          spec: {
-            replicas: 2,
-            template: { spec: { containers: [{ name: 'web', image: 'nginx' }] } },
-          },
-        },
-      },
-    ]);
+    expect(detail.body.components).toEqual([web]);
     expect(detail.body.layout).toEqual({ web: { x: 10, y: 20 } });
     // Nested config is Yjs types, not a JSON string.
     const stored = client.doc.getMap<Y.Map<unknown>>('components').get('web')!.get('config');

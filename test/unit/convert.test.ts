@@ -7,7 +7,7 @@ import {
   writeMeta,
   writeRelationship,
 } from '../../shared/design/convert.js';
-import type { Component } from '../../shared/design/model.js';
+import type { Component, Relationship } from '../../shared/design/model.js';
 
 const deployment: Component = {
   id: 'c1',
@@ -30,21 +30,23 @@ const deployment: Component = {
   parent: 'ns1',
 };
 
+const networkEdge: Relationship = {
+  id: 'r1',
+  kind: 'edge',
+  type: 'non-binding',
+  subType: 'network',
+  from: 'c1',
+  to: 'c2',
+  origin: 'user',
+};
+
 describe('design conversion', () => {
   it('round-trips a design through Yjs', () => {
     const doc = new Y.Doc();
     writeMeta(doc, { name: 'shop', description: 'd', labels: { team: 'a' } });
     writeComponent(doc, deployment);
     writeLayout(doc, 'c1', { x: 1, y: 2, w: 3, h: 4 });
-    writeRelationship(doc, {
-      id: 'r1',
-      kind: 'edge',
-      type: 'non-binding',
-      subType: 'network',
-      from: 'c1',
-      to: 'c2',
-      origin: 'user',
-    });
+    writeRelationship(doc, networkEdge);
     doc.getMap('overrides').set('r9', 'rejected');
     doc.getMap('overrides').set('junk', 'maybe');
 
@@ -55,17 +57,7 @@ describe('design conversion', () => {
       meta: { name: 'shop', description: 'd', labels: { team: 'a' }, schema: 1 },
       components: [deployment],
       layout: { c1: { x: 1, y: 2, w: 3, h: 4 } },
-      relationships: [
-        {
-          id: 'r1',
-          kind: 'edge',
-          type: 'non-binding',
-          subType: 'network',
-          from: 'c1',
-          to: 'c2',
-          origin: 'user',
-        },
-      ],
+      relationships: [networkEdge],
       overrides: { r9: 'rejected' },
     });
   });
