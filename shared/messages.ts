@@ -53,13 +53,11 @@ export const readAckPayload = (decoder: decoding.Decoder): Uint8Array =>
   decoding.readVarUint8Array(decoder);
 
 /**
- * True when every client clock in `local` is covered by `durable`: the local state is saved.
- * @example isCovered(Y.encodeStateVector(doc), ackPayload)
+ * True when the durable state vector covers every edit this document made itself: the user's own
+ * work is saved. Edits that arrived from others are the hub's already, so they do not count.
+ * @example isSaved(doc, ackPayload)
  */
-export function isCovered(local: Uint8Array, durable: Uint8Array): boolean {
-  const durableClocks = Y.decodeStateVector(durable);
-  for (const [client, clock] of Y.decodeStateVector(local)) {
-    if ((durableClocks.get(client) ?? 0) < clock) return false;
-  }
-  return true;
+export function isSaved(doc: Y.Doc, durableStateVector: Uint8Array): boolean {
+  const durableClock = Y.decodeStateVector(durableStateVector).get(doc.clientID) ?? 0;
+  return durableClock >= Y.getState(doc.store, doc.clientID);
 }
