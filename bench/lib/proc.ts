@@ -65,6 +65,21 @@ export async function startPinned(
   };
 }
 
+/**
+ * CPU seconds `core` has spent busy so far, whoever ran on it: compared with a pinned server's
+ * own CPU time, it shows how much of its core other processes took.
+ */
+export function coreBusySeconds(core: number): number {
+  const line = readFileSync('/proc/stat', 'utf8')
+    .split('\n')
+    .find((row) => row.startsWith(`cpu${core} `));
+  if (!line) throw new Error(`no cpu${core} in /proc/stat`);
+  // user nice system idle iowait irq softirq steal. Interrupt time is left out because no
+  // process is charged for it either; steal is in, as time the hypervisor gave someone else.
+  const [user, nice, system, , , , , steal] = line.split(/\s+/).slice(1).map(Number);
+  return (user! + nice! + system! + steal!) / CLOCK_TICKS_PER_SECOND;
+}
+
 /** Pins the current process (the load generator) to `core`. */
 export function pinSelf(core: number): void {
   spawnSync('taskset', ['-pc', String(core), String(process.pid)], { stdio: 'ignore' });

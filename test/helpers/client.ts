@@ -7,7 +7,7 @@ import { onTestFinished } from 'vitest';
 import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
-import { isSaved } from '../../shared/messages.js';
+import { isSaved, readAckPayload } from '../../shared/messages.js';
 import { MessageType } from '../../shared/protocol.js';
 import { waitFor } from './wait.js';
 
@@ -54,7 +54,7 @@ export function connectClient(
   });
   const acks: Uint8Array[] = [];
   provider.messageHandlers[MessageType.ack] = (_encoder, decoder) => {
-    acks.push(decoding.readVarUint8Array(decoder));
+    acks.push(readAckPayload(decoder));
   };
   const lastAck = () => acks[acks.length - 1];
   const destroy = () => {
