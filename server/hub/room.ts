@@ -101,7 +101,8 @@ export class Room {
       case SyncMessageType.step2:
       case SyncMessageType.update:
         if (conn.readOnly) {
-          this.metrics.dropped.inc('read_only');
+          // Every client answers sync step 1 with its state, usually empty: only real changes count.
+          if (!isEmptyUpdate(payload)) this.metrics.dropped.inc('read_only');
           return;
         }
         this.metrics.updatesReceived.inc();
@@ -154,6 +155,10 @@ export class Room {
     this.metrics.bytesSent.inc(message.byteLength);
   }
 }
+
+/** An update with no structs and no deletions: zero clients, then an empty delete set. */
+const isEmptyUpdate = (update: Uint8Array): boolean =>
+  update.length === 2 && update[0] === 0 && update[1] === 0;
 
 /** Runs a decoding step, turning lib0's range errors into a protocol error. */
 function readOrReject<T>(read: () => T): T {
