@@ -64,16 +64,20 @@ describe('Room', () => {
     expect(metrics.updatesReceived.get()).toBe(1);
   });
 
-  it('drops and counts updates from read-only connections', () => {
+  it('lets read-only connections receive updates but drops and counts theirs', () => {
     const { room, metrics } = newRoom();
-    const viewer = new FakeConnection(true);
+    const [viewer, editor] = [new FakeConnection(true), new FakeConnection()];
     room.join(viewer);
+    room.join(editor);
     room.receive(
       viewer,
-      updateFrom((doc) => doc.getMap('m').set('k', 1)),
+      updateFrom((doc) => doc.getMap('m').set('forged', 1)),
     );
     expect(room.doc.getMap('m').size).toBe(0);
     expect(metrics.dropped.get('read_only')).toBe(1);
+    const update = updateFrom((doc) => doc.getMap('m').set('k', 1));
+    room.receive(editor, update);
+    expect(viewer.sent.at(-1)).toEqual(update);
   });
 
   it('rejects a truncated frame with a ProtocolError and leaves the document alone', () => {
