@@ -39,11 +39,16 @@ export async function startHub(config: HubConfig, logger: Logger = createLogger(
     openRooms: () => rooms?.size ?? 0,
     connections: () => sockets?.connectionCount ?? 0,
   });
+  let designs: DesignService | undefined;
   rooms = new RoomRegistry(log, metrics, logger, {
     graceMs: config.roomGraceMs,
     compaction: { entries: config.compactEntries, bytes: config.compactBytes },
+    onEdit: (roomName) => {
+      const room = parseRoomName(roomName);
+      if (room?.kind === 'design') designs?.noteEdited(room.designId);
+    },
   });
-  const designs = new DesignService(records, log, rooms);
+  designs = new DesignService(records, log, rooms);
   sockets = new WebSocketHub(rooms, metrics, logger, {
     maxMessageBytes: config.maxMessageBytes,
     sendBufferLimit: config.sendBufferLimit,
@@ -70,6 +75,7 @@ export async function startHub(config: HubConfig, logger: Logger = createLogger(
       server.closeIdleConnections();
       sockets.close();
       await rooms.closeAll(CloseCode.goingAway, 'hub shutting down');
+      designs.flushTouches();
       await log.flushed();
       server.closeAllConnections();
       await stopped;

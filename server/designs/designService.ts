@@ -21,12 +21,17 @@ export type DesignDetail = DesignRecord & Omit<DesignContent, 'meta' | 'override
 
 const ID_BYTES = 9;
 
+/** `updatedAt` follows edits with at most this delay, costing one record write per period. */
+const UPDATED_AT_DELAY_MS = 2_000;
+
 /** 12 URL-safe characters: enough randomness that ids never collide in practice. */
 const newDesignId = (): string => randomBytes(ID_BYTES).toString('base64url');
 
 export class DesignService {
   /** Designs being deleted: refused at once, before their records are gone from disk. */
   private readonly deleting = new Set<string>();
+  /** Pending `updatedAt` writes, one per edited design. */
+  private readonly touches = new Map<string, NodeJS.Timeout>();
 
   constructor(
     private readonly records: DesignRecords,
@@ -91,6 +96,30 @@ export class DesignService {
     } finally {
       this.deleting.delete(id);
     }
+  }
+
+  /** A design's document changed: move its `updatedAt` forward shortly. */
+  noteEdited(id: string): void {
+    if (!this.touches.has(id)) {
+      this.touches.set(
+        id,
+        setTimeout(() => this.touch(id), UPDATED_AT_DELAY_MS),
+      );
+    }
+  }
+
+  /** Writes pending `updatedAt` changes now (shutdown). */
+  flushTouches(): void {
+    for (const [id, timer] of this.touches) {
+      clearTimeout(timer);
+      this.touch(id);
+    }
+  }
+
+  private touch(id: string): void {
+    this.touches.delete(id);
+    const record = this.find(id);
+    if (record) void this.records.put({ ...record, updatedAt: new Date().toISOString() });
   }
 
   private find(id: string): DesignRecord | undefined {

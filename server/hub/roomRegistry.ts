@@ -22,6 +22,8 @@ export interface RoomRegistryOptions {
   /** How long an unused room stays loaded. */
   graceMs: number;
   compaction: CompactionLimits;
+  /** Called on every change to a stored document, e.g. to keep `updatedAt` current. */
+  onEdit?: (roomName: string) => void;
 }
 
 const LOAD_ORIGIN = Symbol('weft-load');
@@ -138,6 +140,8 @@ export class RoomRegistry {
     try {
       const stored = this.log.load(spec.name);
       if (stored.state) Y.applyUpdate(doc, stored.state, LOAD_ORIGIN);
+      const { onEdit } = this.options;
+      if (onEdit) doc.on('update', () => onEdit(spec.name));
       const writer = new DocWriter(this.log, spec.name, stored, this.options.compaction, {
         failed: (error) => {
           this.metrics.persistErrors.inc();

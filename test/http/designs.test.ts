@@ -99,6 +99,19 @@ describe('designs API', () => {
     expect(detail.body.layout).toEqual({ a: { x: 0, y: 0 } });
   });
 
+  it('moves updatedAt forward when the design is edited through its room', async () => {
+    const { url, wsUrl } = await startTestHub();
+    const id = await createDesign(url);
+    const before = (await api<DesignJson>(url, 'GET', `/api/designs/${id}`)).body.updatedAt;
+    const client = connectClient(wsUrl, `designs/${id}`);
+    await client.synced();
+    client.doc.getMap('components').set('x', 1);
+    await waitFor(
+      async () => (await api<DesignJson>(url, 'GET', `/api/designs/${id}`)).body.updatedAt > before,
+      { what: 'updatedAt to move', timeoutMs: 10_000, intervalMs: 100 },
+    );
+  });
+
   it('a rename reaches connected editors through the room meta', async () => {
     const { url, wsUrl } = await startTestHub();
     const id = await createDesign(url, 'before');
