@@ -30,15 +30,15 @@ export interface Hub {
 export async function startHub(config: HubConfig, logger: Logger = createLogger()): Promise<Hub> {
   mkdirSync(config.data, { recursive: true });
   const db = openDatabases(config.data);
-  const log = new DocLog(db);
-  const records = new DesignRecords(db);
-
   let rooms: RoomRegistry | undefined;
   let sockets: WebSocketHub | undefined;
   const metrics = createHubMetrics({
     openRooms: () => rooms?.size ?? 0,
     connections: () => sockets?.connectionCount ?? 0,
   });
+  const log = new DocLog(db, (seconds) => metrics.persistFlushSeconds.observe(seconds));
+  const records = new DesignRecords(db);
+
   let designs: DesignService | undefined;
   rooms = new RoomRegistry(log, metrics, logger, {
     graceMs: config.roomGraceMs,

@@ -29,7 +29,7 @@ export class Room {
     private readonly metrics: HubMetrics,
   ) {
     this.awareness = new AwarenessRelay(doc, (message) => this.broadcast(message));
-    this.durability = writer && new Durability(doc, writer, metrics, (c, m) => this.sendTo(c, m));
+    this.durability = writer && new Durability(doc, writer, (c, m) => this.sendTo(c, m));
     doc.on('update', this.onDocUpdate);
   }
 
@@ -37,13 +37,13 @@ export class Room {
     return this.connections.size;
   }
 
-  /** Adds a connection and starts the sync: step 1, known presence, and the durable state. */
+  /** Adds a connection and starts the sync: step 1, known presence, then an acknowledgement. */
   join(conn: Connection): void {
     this.connections.add(conn);
     this.sendTo(conn, encodeSyncStep1(this.doc));
     const presence = this.awareness.snapshot();
     if (presence) this.sendTo(conn, presence);
-    if (conn.wantsAcks && this.durability) this.sendTo(conn, this.durability.currentAck());
+    this.durability?.request(conn);
   }
 
   leave(conn: Connection): void {
@@ -107,7 +107,7 @@ export class Room {
         }
         this.metrics.updatesReceived.inc();
         this.applyClientUpdate(conn, payload);
-        this.durability?.noteSender(conn);
+        this.durability?.request(conn);
         return;
       default:
         throw new ProtocolError(
@@ -136,10 +136,7 @@ export class Room {
   private readonly onDocUpdate = (update: Uint8Array) => {
     this.metrics.updatesBroadcast.inc();
     this.broadcast(encodeUpdate(update));
-    if (this.writer) {
-      this.writer.append(update);
-      this.durability?.noteWrite();
-    }
+    this.writer?.append(update);
   };
 
   private broadcast(message: Uint8Array): void {

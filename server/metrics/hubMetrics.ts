@@ -60,7 +60,7 @@ export function createHubMetrics(live: LiveCounts) {
     persistFlushSeconds: registry.register(
       new Histogram(
         'weft_persist_flush_seconds',
-        'Time from the end of an event-loop turn with writes until LMDB reports them flushed to disk.',
+        'Time from a write until LMDB reports it flushed to disk (sampled: one measurement at a time).',
         FLUSH_BUCKETS_SECONDS,
       ),
     ),

@@ -30,7 +30,16 @@ const logRange = (docName: string, fromSeq: number, toSeq: number) => ({
 });
 
 export class DocLog {
-  constructor(private readonly db: Databases) {}
+  private probing = false;
+
+  /**
+   * @param onFlushLatency told how long writes took to reach the disk, sampled: one measurement
+   *   is in flight at a time, so measuring never adds a flush wait per write.
+   */
+  constructor(
+    private readonly db: Databases,
+    private readonly onFlushLatency: (seconds: number) => void = () => undefined,
+  ) {}
 
   /** Reads and merges a document's snapshot and log. Throws when stored data cannot be read. */
   load(docName: string): StoredDoc {
@@ -52,7 +61,9 @@ export class DocLog {
 
   /** Queues one update for the next batched commit; resolves once committed. */
   append(docName: string, seq: number, update: Uint8Array): Promise<boolean> {
-    return this.db.updates.put([docName, seq], update);
+    const written = this.db.updates.put([docName, seq], update);
+    if (!this.probing) this.probeFlushLatency();
+    return written;
   }
 
   /** Resolves once every write queued so far is committed and flushed to disk. */
@@ -62,6 +73,16 @@ export class DocLog {
     return new Promise((resolve, reject) => {
       this.db.root.flushed.then(() => resolve(), reject);
     });
+  }
+
+  private probeFlushLatency(): void {
+    this.probing = true;
+    const started = performance.now();
+    const done = () => {
+      this.probing = false;
+      this.onFlushLatency((performance.now() - started) / 1000);
+    };
+    this.flushed().then(done, done);
   }
 
   /**
