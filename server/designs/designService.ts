@@ -13,7 +13,7 @@ import { notFound } from '../errors.js';
 import { HUB_ORIGIN } from '../hub/room.js';
 import type { RoomRegistry } from '../hub/roomRegistry.js';
 import type { DesignRecords, DesignRecord } from '../store/designRecords.js';
-import type { DocLog } from '../store/docLog.js';
+import { applyStoredDoc, type DocLog } from '../store/docLog.js';
 import type { DesignCreate, DesignPatch } from './designInput.js';
 
 /** A design as `GET /api/designs/:id` returns it. */
@@ -138,8 +138,7 @@ export class DesignService {
     if (live) return readDesign(live.doc);
     const doc = new Y.Doc();
     try {
-      const stored = this.log.load(designRoom(id));
-      if (stored.state) Y.applyUpdate(doc, stored.state);
+      applyStoredDoc(doc, this.log.load(designRoom(id)), null);
       return readDesign(doc);
     } finally {
       doc.destroy();

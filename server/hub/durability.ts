@@ -1,6 +1,7 @@
 /**
  * Durability acknowledgements for one room. At the end of each event-loop turn in which a
- * client with `acks=1` joined or sent updates, the room's state vector is captured; once LMDB
+ * client with `acks=1` joined or sent updates, after the room handed that turn's updates to the
+ * writer, the room's state vector is captured (`seal`); once LMDB
  * reports everything written so far *flushed* to disk (not merely committed), that state vector
  * is sent to those clients as a type-100 message. Anything it covers survives `kill -9`.
  * Turns in which nobody asked for an acknowledgement cost nothing here.
@@ -12,7 +13,6 @@ import type { Connection } from './connection.js';
 
 export class Durability {
   private waiting = new Set<Connection>();
-  private sealScheduled = false;
   /** Acknowledgements go out in seal order: lmdb-js may resolve flush promises out of order. */
   private acknowledged: Promise<void> = Promise.resolve();
 
@@ -20,6 +20,8 @@ export class Durability {
     private readonly doc: Y.Doc,
     private readonly writer: DocWriter,
     private readonly send: (conn: Connection, message: Uint8Array) => void,
+    /** Asks the room to call `seal` at the end of this turn. */
+    private readonly scheduleSeal: () => void,
   ) {}
 
   /**
@@ -29,9 +31,7 @@ export class Durability {
   request(conn: Connection): void {
     if (!conn.wantsAcks) return;
     this.waiting.add(conn);
-    if (this.sealScheduled) return;
-    this.sealScheduled = true;
-    setImmediate(this.seal);
+    this.scheduleSeal();
   }
 
   /** Stops acknowledging a connection that left. */
@@ -39,8 +39,9 @@ export class Durability {
     this.waiting.delete(conn);
   }
 
-  private readonly seal = () => {
-    this.sealScheduled = false;
+  /** Captures what the room holds now; call only after the turn's updates reached the writer. */
+  seal(): void {
+    if (this.waiting.size === 0) return;
     const stateVector = Y.encodeStateVector(this.doc);
     const recipients = this.waiting;
     this.waiting = new Set();
@@ -55,5 +56,5 @@ export class Durability {
         // The writer has already reported the failure; a failed room never acknowledges again.
         () => undefined,
       );
-  };
+  }
 }

@@ -7,7 +7,7 @@
  */
 import * as Y from 'yjs';
 import type { HubMetrics } from '../metrics/hubMetrics.js';
-import type { DocLog } from '../store/docLog.js';
+import { applyStoredDoc, type DocLog } from '../store/docLog.js';
 import { DocWriter, type CompactionLimits } from '../store/docWriter.js';
 import type { Logger } from '../log.js';
 import { Room } from './room.js';
@@ -139,16 +139,25 @@ export class RoomRegistry {
     if (!spec.persistent) return new Room(spec.name, doc, null, this.metrics);
     try {
       const stored = this.log.load(spec.name);
-      if (stored.state) Y.applyUpdate(doc, stored.state, LOAD_ORIGIN);
+      applyStoredDoc(doc, stored, LOAD_ORIGIN);
       const { onEdit } = this.options;
       if (onEdit) doc.on('update', () => onEdit(spec.name));
-      const writer = new DocWriter(this.log, spec.name, stored, this.options.compaction, {
-        failed: (error) => {
+      const events = {
+        failed: (error: Error) => {
           this.metrics.persistErrors.inc();
           this.logger.error(`persisting ${spec.name} failed; it is no longer acknowledged`, error);
         },
         compacted: () => this.metrics.compactions.inc(),
-      });
+      };
+      const snapshot = () => Y.encodeStateAsUpdate(doc);
+      const writer = new DocWriter(
+        this.log,
+        spec.name,
+        stored,
+        this.options.compaction,
+        events,
+        snapshot,
+      );
       return new Room(spec.name, doc, writer, this.metrics);
     } catch (error) {
       doc.destroy();
@@ -165,6 +174,7 @@ export class RoomRegistry {
     entry.unloading = (async () => {
       const { room } = entry;
       try {
+        room.flushPendingUpdates();
         await room.writer?.flushed();
         await room.writer?.compact();
       } catch (error) {

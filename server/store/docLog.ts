@@ -6,10 +6,10 @@
 import * as Y from 'yjs';
 import type { Databases, UpdateKey } from './database.js';
 
-/** What is on disk for one document, merged into a single update. */
+/** What is on disk for one document. */
 export interface StoredDoc {
-  /** The merged state, or null for a document with no stored history. */
-  state: Uint8Array | null;
+  /** The snapshot (if any) followed by the log entries after it, in order. */
+  parts: Uint8Array[];
   /** Sequence number of the last stored update (0 when none). */
   lastSeq: number;
   /** Log entries and bytes not yet merged into the snapshot. */
@@ -29,6 +29,16 @@ const logRange = (docName: string, fromSeq: number, toSeq: number) => ({
   end: [docName, toSeq + 1] as UpdateKey,
 });
 
+/**
+ * Applies stored parts to `doc` in one transaction: one round of observers, not one per part.
+ * Throws if a part cannot be applied.
+ */
+export function applyStoredDoc(doc: Y.Doc, stored: StoredDoc, origin: unknown): void {
+  doc.transact(() => {
+    for (const part of stored.parts) Y.applyUpdate(doc, part);
+  }, origin);
+}
+
 export class DocLog {
   private probing = false;
 
@@ -41,7 +51,7 @@ export class DocLog {
     private readonly onFlushLatency: (seconds: number) => void = () => undefined,
   ) {}
 
-  /** Reads and merges a document's snapshot and log. Throws when stored data cannot be read. */
+  /** Reads a document's snapshot and log. */
   load(docName: string): StoredDoc {
     const snapshot = this.db.snapshots.get(docName);
     const parts: Uint8Array[] = snapshot ? [snapshot.update] : [];
@@ -54,9 +64,7 @@ export class DocLog {
       logBytes += value.byteLength;
       lastSeq = key[1];
     }
-    const state =
-      parts.length === 0 ? null : parts.length === 1 ? parts[0]! : Y.mergeUpdates(parts);
-    return { state, lastSeq, logEntries: parts.length - (snapshot ? 1 : 0), logBytes };
+    return { parts, lastSeq, logEntries: parts.length - (snapshot ? 1 : 0), logBytes };
   }
 
   /** Queues one update for the next batched commit; resolves once committed. */
@@ -75,40 +83,26 @@ export class DocLog {
     });
   }
 
-  private probeFlushLatency(): void {
-    this.probing = true;
-    const started = performance.now();
-    const done = () => {
-      this.probing = false;
-      this.onFlushLatency((performance.now() - started) / 1000);
-    };
-    this.flushed().then(done, done);
-  }
-
   /**
-   * Merges the log up to `throughSeq` into the snapshot and deletes those entries, in one
-   * transaction: a crash leaves either the old snapshot and log or the new ones, never a mix.
-   * The callback runs after every write queued before it, so those entries are visible to it.
+   * Replaces the snapshot with `state` (the document as of `throughSeq`) and deletes the log
+   * entries it covers, in one transaction: a crash leaves either the old snapshot and log or
+   * the new ones, never a mix. The callback runs after every write queued before it, so all
+   * entries up to `throughSeq` are visible to it.
    */
-  compact(docName: string, throughSeq: number): Promise<CompactionResult> {
+  compact(docName: string, throughSeq: number, state: Uint8Array): Promise<CompactionResult> {
     return this.db.root.transaction(() => {
-      const snapshot = this.db.snapshots.get(docName);
-      const fromSeq = (snapshot?.seq ?? 0) + 1;
-      const keys: UpdateKey[] = [];
-      const parts: Uint8Array[] = snapshot ? [snapshot.update] : [];
+      const fromSeq = (this.db.snapshots.get(docName)?.seq ?? 0) + 1;
+      let mergedEntries = 0;
       let mergedBytes = 0;
       for (const { key, value } of this.db.updates.getRange(
         logRange(docName, fromSeq, throughSeq),
       )) {
-        keys.push(key);
-        parts.push(value);
+        this.db.updates.remove(key);
+        mergedEntries += 1;
         mergedBytes += value.byteLength;
       }
-      if (keys.length === 0) return { mergedEntries: 0, mergedBytes: 0 };
-      const update = Y.mergeUpdates(parts);
-      this.db.snapshots.put(docName, { seq: keys[keys.length - 1]![1], update });
-      for (const key of keys) this.db.updates.remove(key);
-      return { mergedEntries: keys.length, mergedBytes };
+      if (mergedEntries > 0) this.db.snapshots.put(docName, { seq: throughSeq, update: state });
+      return { mergedEntries, mergedBytes };
     });
   }
 
@@ -120,5 +114,15 @@ export class DocLog {
         this.db.updates.remove(key);
       }
     });
+  }
+
+  private probeFlushLatency(): void {
+    this.probing = true;
+    const started = performance.now();
+    const done = () => {
+      this.probing = false;
+      this.onFlushLatency((performance.now() - started) / 1000);
+    };
+    this.flushed().then(done, done);
   }
 }

@@ -26,12 +26,18 @@ export class DocWriter {
   private failure: Error | null = null;
   private closed = false;
 
+  /**
+   * @param snapshot the document's current state (`Y.encodeStateAsUpdate` of the loaded doc):
+   *   it holds exactly what was appended so far, already garbage-collected, and is far cheaper
+   *   to produce than merging a long log into a large snapshot.
+   */
   constructor(
     private readonly log: DocLog,
     readonly docName: string,
     stored: StoredDoc,
     private readonly limits: CompactionLimits,
     private readonly events: DocWriterEvents,
+    private readonly snapshot: () => Uint8Array,
   ) {
     this.lastSeq = stored.lastSeq;
     this.logEntries = stored.logEntries;
@@ -57,9 +63,8 @@ export class DocWriter {
       this.fail(error);
       return;
     }
-    if (this.logEntries > this.limits.entries || this.logBytes > this.limits.bytes) {
-      void this.compact();
-    }
+    const overLimit = this.logEntries > this.limits.entries || this.logBytes > this.limits.bytes;
+    if (overLimit && !this.compaction) void this.compact();
   }
 
   /** Resolves once everything appended so far is on disk; rejects if any write failed. */
@@ -70,14 +75,15 @@ export class DocWriter {
   }
 
   /**
-   * Merges the log into the snapshot. Safe to call at any time: a running compaction is
-   * awaited first, so calling this on unload always leaves an empty log behind.
+   * Replaces the snapshot with the current state and drops the log it covers. Safe to call at
+   * any time: a running compaction is awaited first, so calling this on unload always leaves an
+   * empty log behind.
    */
   async compact(): Promise<void> {
     while (this.compaction) await this.compaction;
     if (this.closed || this.failure || this.logEntries === 0) return;
     this.compaction = this.log
-      .compact(this.docName, this.lastSeq)
+      .compact(this.docName, this.lastSeq, this.snapshot())
       .then(
         (result) => {
           this.logEntries -= result.mergedEntries;

@@ -58,6 +58,7 @@ describe('Room', () => {
     room.join(b);
     const update = updateFrom((doc) => doc.getMap('m').set('k', 1));
     room.receive(a, update);
+    room.flushPendingUpdates(); // the end of the event-loop turn
     expect(a.sent.at(-1)).toEqual(update);
     expect(b.sent.at(-1)).toEqual(update);
     expect(room.doc.getMap('m').get('k')).toBe(1);
@@ -77,7 +78,31 @@ describe('Room', () => {
     expect(metrics.dropped.get('read_only')).toBe(1);
     const update = updateFrom((doc) => doc.getMap('m').set('k', 1));
     room.receive(editor, update);
+    room.flushPendingUpdates();
     expect(viewer.sent.at(-1)).toEqual(update);
+  });
+
+  it('sends the updates of one turn as one merged message', () => {
+    const { room, metrics } = newRoom();
+    const [writer, watcher] = [new FakeConnection(), new FakeConnection()];
+    room.join(writer);
+    room.join(watcher);
+    const before = watcher.sent.length;
+    for (let i = 0; i < 10; i++) {
+      room.receive(
+        writer,
+        updateFrom((doc) => doc.getMap('m').set(`k${i}`, i)),
+      );
+    }
+    room.flushPendingUpdates();
+    expect(watcher.sent.length - before).toBe(1);
+    const replica = new Y.Doc();
+    const decoder = decoding.createDecoder(watcher.sent.at(-1)!);
+    decoding.readVarUint(decoder);
+    decoding.readVarUint(decoder);
+    Y.applyUpdate(replica, decoding.readVarUint8Array(decoder));
+    expect(replica.getMap('m').size).toBe(10);
+    expect(metrics.updatesReceived.get()).toBe(10);
   });
 
   it('rejects a truncated frame with a ProtocolError and leaves the document alone', () => {
