@@ -80,9 +80,29 @@ export function coreBusySeconds(core: number): number {
   return (user! + nice! + system! + steal!) / CLOCK_TICKS_PER_SECOND;
 }
 
-/** Pins the current process (the load generator) to `core`. */
+/**
+ * Waits until every core in `cores` has been at most `maxBusyPercent` busy over one second, for at
+ * most `timeoutMs`; resolves with whether they got that quiet. On a shared machine, call it before
+ * each measurement so that other work does not land inside it.
+ */
+export async function waitForQuietCores(
+  cores: readonly number[],
+  maxBusyPercent: number,
+  timeoutMs: number,
+): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  do {
+    const before = cores.map(coreBusySeconds);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const busiest = Math.max(...cores.map((core, i) => coreBusySeconds(core) - before[i]!));
+    if (busiest * 100 <= maxBusyPercent) return true;
+  } while (Date.now() < deadline);
+  return false;
+}
+
+/** Pins the current process (the load generator), all its threads, to `core`. */
 export function pinSelf(core: number): void {
-  spawnSync('taskset', ['-pc', String(core), String(process.pid)], { stdio: 'ignore' });
+  spawnSync('taskset', ['-apc', String(core), String(process.pid)], { stdio: 'ignore' });
 }
 
 /** What the results were measured on, recorded beside them. */

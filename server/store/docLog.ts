@@ -12,14 +12,11 @@ export interface StoredDoc {
   parts: Uint8Array[];
   /** Sequence number of the last stored update (0 when none). */
   lastSeq: number;
+  /** Sequence number the snapshot covers up to (0 when there is none). */
+  snapshotSeq: number;
   /** Log entries and bytes not yet merged into the snapshot. */
   logEntries: number;
   logBytes: number;
-}
-
-export interface CompactionResult {
-  mergedEntries: number;
-  mergedBytes: number;
 }
 
 const LAST_SEQ = Number.MAX_SAFE_INTEGER;
@@ -55,7 +52,8 @@ export class DocLog {
   load(docName: string): StoredDoc {
     const snapshot = this.db.snapshots.get(docName);
     const parts: Uint8Array[] = snapshot ? [snapshot.update] : [];
-    let lastSeq = snapshot?.seq ?? 0;
+    const snapshotSeq = snapshot?.seq ?? 0;
+    let lastSeq = snapshotSeq;
     let logBytes = 0;
     for (const { key, value } of this.db.updates.getRange(
       logRange(docName, lastSeq + 1, LAST_SEQ),
@@ -64,7 +62,7 @@ export class DocLog {
       logBytes += value.byteLength;
       lastSeq = key[1];
     }
-    return { parts, lastSeq, logEntries: parts.length - (snapshot ? 1 : 0), logBytes };
+    return { parts, lastSeq, snapshotSeq, logEntries: parts.length - (snapshot ? 1 : 0), logBytes };
   }
 
   /** Queues one update for the next batched commit; resolves once committed. */
@@ -85,25 +83,20 @@ export class DocLog {
 
   /**
    * Replaces the snapshot with `state` (the document as of `throughSeq`) and deletes the log
-   * entries it covers, in one transaction: a crash leaves either the old snapshot and log or
-   * the new ones, never a mix. The callback runs after every write queued before it, so all
-   * entries up to `throughSeq` are visible to it.
+   * entries from `fromSeq` to `throughSeq` that it covers. All of it is queued in one synchronous
+   * step, and lmdb-js commits the writes of one event-loop turn in one transaction: a crash
+   * leaves either the old snapshot and log or the new ones, never a mix. (A `transaction`
+   * callback would do the same but hold LMDB's writer until the busy main thread runs it.)
    */
-  compact(docName: string, throughSeq: number, state: Uint8Array): Promise<CompactionResult> {
-    return this.db.root.transaction(() => {
-      const fromSeq = (this.db.snapshots.get(docName)?.seq ?? 0) + 1;
-      let mergedEntries = 0;
-      let mergedBytes = 0;
-      for (const { key, value } of this.db.updates.getRange(
-        logRange(docName, fromSeq, throughSeq),
-      )) {
-        this.db.updates.remove(key);
-        mergedEntries += 1;
-        mergedBytes += value.byteLength;
-      }
-      if (mergedEntries > 0) this.db.snapshots.put(docName, { seq: throughSeq, update: state });
-      return { mergedEntries, mergedBytes };
-    });
+  compact(
+    docName: string,
+    fromSeq: number,
+    throughSeq: number,
+    state: Uint8Array,
+  ): Promise<boolean> {
+    const written = this.db.snapshots.put(docName, { seq: throughSeq, update: state });
+    for (let seq = fromSeq; seq <= throughSeq; seq++) void this.db.updates.remove([docName, seq]);
+    return written;
   }
 
   /** Deletes a document's snapshot and whole log in one transaction. */

@@ -3,7 +3,7 @@
  * log when it grows, and stops writing at the first failure so that what is on disk always stays
  * a gap-free prefix of the document's history.
  */
-import type { CompactionResult, DocLog, StoredDoc } from './docLog.js';
+import type { DocLog, StoredDoc } from './docLog.js';
 
 export interface CompactionLimits {
   /** Compact when the log holds more entries than this… */
@@ -15,11 +15,12 @@ export interface CompactionLimits {
 export interface DocWriterEvents {
   /** A write, flush or compaction failed; the writer has stopped writing. */
   failed(error: Error): void;
-  compacted(result: CompactionResult): void;
+  compacted(): void;
 }
 
 export class DocWriter {
   private lastSeq: number;
+  private snapshotSeq: number;
   private logEntries: number;
   private logBytes: number;
   private compaction: Promise<void> | null = null;
@@ -40,6 +41,7 @@ export class DocWriter {
     private readonly snapshot: () => Uint8Array,
   ) {
     this.lastSeq = stored.lastSeq;
+    this.snapshotSeq = stored.snapshotSeq;
     this.logEntries = stored.logEntries;
     this.logBytes = stored.logBytes;
   }
@@ -82,13 +84,16 @@ export class DocWriter {
   async compact(): Promise<void> {
     while (this.compaction) await this.compaction;
     if (this.closed || this.failure || this.logEntries === 0) return;
+    const [fromSeq, throughSeq] = [this.snapshotSeq + 1, this.lastSeq];
+    const [entries, bytes] = [this.logEntries, this.logBytes];
     this.compaction = this.log
-      .compact(this.docName, this.lastSeq, this.snapshot())
+      .compact(this.docName, fromSeq, throughSeq, this.snapshot())
       .then(
-        (result) => {
-          this.logEntries -= result.mergedEntries;
-          this.logBytes -= result.mergedBytes;
-          this.events.compacted(result);
+        () => {
+          this.snapshotSeq = throughSeq;
+          this.logEntries -= entries;
+          this.logBytes -= bytes;
+          this.events.compacted();
         },
         (error: unknown) => this.fail(error),
       )

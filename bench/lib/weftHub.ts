@@ -1,0 +1,101 @@
+/**
+ * The Weft hub as a benchmark subject: compiled and run like `npm start` runs it, in a child
+ * process pinned to a core, on a data folder of its own, and killed should the benchmark exit
+ * without stopping it.
+ */
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { startPinned, type ServerProcess } from './proc.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+/** The compiled hub, exactly what `npm start` runs. */
+const MAIN = `${ROOT}dist/server/main.js`;
+let built = false;
+
+/** Compiles the server once per benchmark run, so the numbers are for the current source. */
+function buildOnce(): void {
+  if (built) return;
+  const result = spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], {
+    cwd: ROOT,
+    stdio: 'inherit',
+  });
+  if (result.status !== 0) throw new Error('compiling the hub failed');
+  built = true;
+}
+const LISTENING = /^weft listening on (http:\/\/\S+)$/;
+/** An overloaded hub answers HTTP late; its metrics are not worth waiting longer for. */
+const METRICS_TIMEOUT_MS = 10_000;
+
+export interface WeftHub extends ServerProcess {
+  /** `ws://HOST:PORT/ws`: append `/designs/<id>` for a design's room. */
+  wsUrl: string;
+  /** SIGTERM, then SIGKILL if the hub has not exited within `graceMs`. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+/** A clean shutdown flushes and compacts every room; a stuck one must not hang the benchmark. */
+const STOP_GRACE_MS = 60_000;
+
+/**
+ * Starts `dist/server/main.js --port 0 --data <data> --no-sandbox …flags` pinned to `core`.
+ * @example const hub = await startWeft(0, dir, ['--compact-entries', '10000']);
+ */
+export async function startWeft(
+  core: number,
+  data: string,
+  flags: string[] = [],
+): Promise<WeftHub> {
+  buildOnce();
+  const args = [MAIN, '--port', '0', '--data', data];
+  const server = await startPinned(core, [...args, '--no-sandbox', ...flags], LISTENING);
+  const kill = () => server.child.kill('SIGKILL');
+  process.once('exit', kill);
+  return {
+    ...server,
+    wsUrl: `${server.url.replace(/^http/, 'ws')}/ws`,
+    stop: async (graceMs = STOP_GRACE_MS) => {
+      const timer = setTimeout(() => {
+        process.stderr.write(`hub did not exit within ${graceMs} ms of SIGTERM: killing it\n`);
+        kill();
+      }, graceMs);
+      await server.stop();
+      clearTimeout(timer);
+      process.off('exit', kill);
+    },
+  };
+}
+
+/** Creates a design through the REST API and returns its id. */
+export async function createDesign(hubUrl: string, name: string): Promise<string> {
+  const response = await fetch(`${hubUrl}/api/designs`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ name }),
+  });
+  if (response.status !== 201) {
+    throw new Error(`creating a design failed: ${response.status} ${await response.text()}`);
+  }
+  return ((await response.json()) as { id: string }).id;
+}
+
+/**
+ * Reads unlabeled samples from the hub's Prometheus `/metrics`; empty if it does not answer.
+ * @example await readMetrics(hub.url) // Map { 'weft_compactions_total' => 3, … }
+ */
+export async function readMetrics(hubUrl: string): Promise<Map<string, number>> {
+  const samples = new Map<string, number>();
+  let text = '';
+  try {
+    const response = await fetch(`${hubUrl}/metrics`, {
+      signal: AbortSignal.timeout(METRICS_TIMEOUT_MS),
+    });
+    text = await response.text();
+  } catch (error) {
+    process.stderr.write(`metrics unavailable: ${(error as Error).message}\n`);
+  }
+  for (const line of text.split('\n')) {
+    const match = /^([a-z_]+) (\S+)$/.exec(line);
+    if (match) samples.set(match[1]!, Number(match[2]));
+  }
+  return samples;
+}
