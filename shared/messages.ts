@@ -24,11 +24,18 @@ function syncMessage(type: SyncMessageType, payload: Uint8Array): Uint8Array {
 
 /** Sync step 1: "here is my state vector, send me what I lack". */
 export const encodeSyncStep1 = (doc: Y.Doc): Uint8Array =>
-  syncMessage(SyncMessageType.step1, Y.encodeStateVector(doc));
+  encodeSyncStep1FromStateVector(Y.encodeStateVector(doc));
+
+export const encodeSyncStep1FromStateVector = (stateVector: Uint8Array): Uint8Array =>
+  syncMessage(SyncMessageType.step1, stateVector);
 
 /** Sync step 2: everything `doc` has that a peer with `stateVector` lacks. */
 export const encodeSyncStep2 = (doc: Y.Doc, stateVector?: Uint8Array): Uint8Array =>
-  syncMessage(SyncMessageType.step2, Y.encodeStateAsUpdate(doc, stateVector));
+  encodeSyncStep2FromUpdate(Y.encodeStateAsUpdate(doc, stateVector));
+
+/** Sync step 2 carrying an update as it is, e.g. a document's stored state. */
+export const encodeSyncStep2FromUpdate = (update: Uint8Array): Uint8Array =>
+  syncMessage(SyncMessageType.step2, update);
 
 export const encodeUpdate = (update: Uint8Array): Uint8Array =>
   syncMessage(SyncMessageType.update, update);

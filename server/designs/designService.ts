@@ -138,7 +138,7 @@ export class DesignService {
     if (live) return readDesign(live.doc);
     const doc = new Y.Doc();
     try {
-      applyStoredDoc(doc, this.log.load(designRoom(id)), null);
+      applyStoredDoc(doc, this.log.load(designRoom(id)).parts, null);
       return readDesign(doc);
     } finally {
       doc.destroy();

@@ -10,7 +10,8 @@ export interface Connection {
   readonly readOnly: boolean;
   /** Asked for type-100 durability acknowledgements (`?acks=1`). */
   readonly wantsAcks: boolean;
-  send(message: Uint8Array): void;
+  /** Sends one message; `onSent` runs once it has left (or could not be sent). */
+  send(message: Uint8Array, onSent?: () => void): void;
   close(code: number, reason: string): void;
 }
 

@@ -22,6 +22,8 @@ export class Durability {
     private readonly send: (conn: Connection, message: Uint8Array) => void,
     /** Asks the room to call `seal` at the end of this turn. */
     private readonly scheduleSeal: () => void,
+    /** False while the room's document is not built yet: nothing to capture until it is. */
+    private readonly ready: () => boolean,
   ) {}
 
   /**
@@ -41,7 +43,7 @@ export class Durability {
 
   /** Captures what the room holds now; call only after the turn's updates reached the writer. */
   seal(): void {
-    if (this.waiting.size === 0) return;
+    if (this.waiting.size === 0 || !this.ready()) return;
     const stateVector = Y.encodeStateVector(this.doc);
     const recipients = this.waiting;
     this.waiting = new Set();

@@ -4,12 +4,25 @@
  * broadcast to every connection (its sender included) and handed to the writer. Updates applied
  * in one event-loop turn go out merged, as one message and one log entry: under load that
  * divides the messages sent and the LMDB writes by the number of updates per turn.
+ *
+ * A loaded room builds its Y.Doc from the stored parts lazily. When storage holds a single
+ * snapshot (as after an unload or a clean shutdown), a client that arrives with an empty
+ * document is answered with the stored bytes themselves, and the document is built once that
+ * answer has left: for a large design, building takes longer than sending, and the client has
+ * to apply the state anyway. Anything else that needs the document builds it first.
  */
 import * as decoding from 'lib0/decoding';
 import * as Y from 'yjs';
-import { encodeSyncStep1, encodeSyncStep2, encodeUpdate } from '../../shared/messages.js';
+import {
+  encodeSyncStep1,
+  encodeSyncStep1FromStateVector,
+  encodeSyncStep2,
+  encodeSyncStep2FromUpdate,
+  encodeUpdate,
+} from '../../shared/messages.js';
 import { CloseCode, MessageType, SyncMessageType } from '../../shared/protocol.js';
 import type { HubMetrics } from '../metrics/hubMetrics.js';
+import { applyStoredDoc, storedStateVector, type StoredDoc } from '../store/docLog.js';
 import type { DocWriter } from '../store/docWriter.js';
 import { AwarenessRelay } from './awarenessRelay.js';
 import { ProtocolError, type Connection } from './connection.js';
@@ -17,6 +30,16 @@ import { Durability } from './durability.js';
 
 /** Transaction origin of changes the hub makes itself (REST edits, later inference). */
 export const HUB_ORIGIN = Symbol('weft-hub');
+/** Transaction origin of building the document from storage: not an edit, never re-stored. */
+export const LOAD_ORIGIN = Symbol('weft-load');
+
+/** The stored document could not be applied; the room closed its connections with 4500. */
+export class RoomLoadError extends Error {
+  constructor(name: string, cause: unknown) {
+    super(`room ${name} could not be loaded: ${errorMessage(cause)}`);
+    this.name = 'RoomLoadError';
+  }
+}
 
 export class Room {
   private readonly connections = new Set<Connection>();
@@ -24,34 +47,52 @@ export class Room {
   private readonly durability: Durability | null;
   private pendingUpdates: Uint8Array[] = [];
   private turnEndScheduled = false;
+  /** Stored state not yet applied to the document; null once it is built. */
+  private storedParts: Uint8Array[] | null;
+  /** Step 1 for an unbuilt room, from the stored state vector. */
+  private storedStep1: Uint8Array | null = null;
 
   constructor(
     readonly name: string,
-    readonly doc: Y.Doc,
+    private readonly ydoc: Y.Doc,
+    /** What is on disk; null for rooms that are not persisted. */
+    stored: StoredDoc | null,
     /** Null for rooms that are not persisted (live cluster views). */
     readonly writer: DocWriter | null,
     private readonly metrics: HubMetrics,
   ) {
-    this.awareness = new AwarenessRelay(doc, (message) => this.broadcast(message));
+    this.storedParts = stored && stored.parts.length > 0 ? stored.parts : null;
+    if (stored && this.storedParts) this.storedStep1 = storedStep1(stored);
+    this.awareness = new AwarenessRelay(ydoc, (message) => this.broadcast(message));
     this.durability =
       writer &&
       new Durability(
-        doc,
+        ydoc,
         writer,
         (conn, message) => this.sendTo(conn, message),
         () => this.scheduleTurnEnd(),
+        () => this.storedParts === null,
       );
-    doc.on('update', this.onDocUpdate);
+    ydoc.on('update', this.onDocUpdate);
+  }
+
+  /** The document, built from storage first if it has not been yet (throws RoomLoadError). */
+  get doc(): Y.Doc {
+    this.build();
+    return this.ydoc;
   }
 
   get connectionCount(): number {
     return this.connections.size;
   }
 
-  /** Adds a connection and starts the sync: step 1, known presence, then an acknowledgement. */
+  /**
+   * Adds a connection and starts the sync: step 1, known presence, then an acknowledgement.
+   * Throws RoomLoadError (after closing every connection) if the stored state is unusable.
+   */
   join(conn: Connection): void {
     this.connections.add(conn);
-    this.sendTo(conn, encodeSyncStep1(this.doc));
+    this.sendTo(conn, this.storedStep1 ?? encodeSyncStep1(this.ydoc));
     const presence = this.awareness.snapshot();
     if (presence) this.sendTo(conn, presence);
     this.durability?.request(conn);
@@ -96,9 +137,49 @@ export class Room {
 
   destroy(): void {
     this.pendingUpdates = [];
-    this.doc.off('update', this.onDocUpdate);
+    this.storedParts = null;
+    this.storedStep1 = null;
+    this.ydoc.off('update', this.onDocUpdate);
     this.awareness.destroy();
-    this.doc.destroy();
+    this.ydoc.destroy();
+  }
+
+  /**
+   * Applies the stored state, once. If it cannot be applied, nothing is written (the writer is
+   * closed), every connection is closed with 4500 and RoomLoadError is thrown.
+   */
+  private build(): void {
+    const parts = this.storedParts;
+    if (!parts) return;
+    this.storedParts = null;
+    try {
+      applyStoredDoc(this.ydoc, parts, LOAD_ORIGIN);
+    } catch (error) {
+      this.writer?.close();
+      this.metrics.roomLoadFailures.inc();
+      this.closeAll(CloseCode.roomLoadFailed, 'stored document could not be loaded');
+      throw new RoomLoadError(this.name, error);
+    }
+    this.storedStep1 = null;
+    // Acknowledgements requested meanwhile can be sealed now.
+    this.scheduleTurnEnd();
+  }
+
+  /**
+   * Answers a client with an empty document with the stored snapshot as it is, then builds the
+   * document once the answer has left. Only for a single stored part: the stock client counts
+   * itself synced on step 2, so step 2 must hold everything.
+   */
+  private sendStoredState(conn: Connection, state: Uint8Array): void {
+    this.sendTo(conn, encodeSyncStep2FromUpdate(state), () =>
+      setImmediate(() => {
+        try {
+          this.build();
+        } catch {
+          // build() already closed the room's connections and counted the failure.
+        }
+      }),
+    );
   }
 
   private receiveSync(conn: Connection, decoder: decoding.Decoder): void {
@@ -106,6 +187,9 @@ export class Room {
     const payload = readOrReject(() => decoding.readVarUint8Array(decoder));
     switch (type) {
       case SyncMessageType.step1:
+        if (this.storedParts?.length === 1 && isEmptyStateVector(payload)) {
+          return this.sendStoredState(conn, this.storedParts[0]!);
+        }
         return this.sendTo(
           conn,
           readOrReject(() => encodeSyncStep2(this.doc, payload)),
@@ -133,9 +217,10 @@ export class Room {
   private applyClientUpdate(conn: Connection, update: Uint8Array): void {
     // Decoding first rejects malformed updates before any part of them is integrated: Yjs
     // integrates structs before it reads the delete set, so a bad tail could half-apply.
+    const doc = this.doc;
     try {
       Y.decodeUpdate(update);
-      Y.applyUpdate(this.doc, update, conn);
+      Y.applyUpdate(doc, update, conn);
     } catch (error) {
       throw new ProtocolError(
         'unappliable_update',
@@ -162,7 +247,8 @@ export class Room {
     this.durability?.seal();
   };
 
-  private readonly onDocUpdate = (update: Uint8Array) => {
+  private readonly onDocUpdate = (update: Uint8Array, origin: unknown) => {
+    if (origin === LOAD_ORIGIN) return;
     this.pendingUpdates.push(update);
     this.scheduleTurnEnd();
   };
@@ -179,13 +265,26 @@ export class Room {
     this.metrics.bytesSent.inc(this.connections.size * message.byteLength);
   }
 
-  private sendTo(conn: Connection, message: Uint8Array): void {
-    if (!this.connections.has(conn)) return;
-    conn.send(message);
+  private sendTo(conn: Connection, message: Uint8Array, onSent?: () => void): void {
+    if (!this.connections.has(conn)) return onSent?.();
+    conn.send(message, onSent);
     this.metrics.messagesSent.inc();
     this.metrics.bytesSent.inc(message.byteLength);
   }
 }
+
+/** Step 1 from what is stored; null when it cannot be parsed (building will then fail too). */
+function storedStep1(stored: StoredDoc): Uint8Array | null {
+  try {
+    return encodeSyncStep1FromStateVector(storedStateVector(stored));
+  } catch {
+    return null;
+  }
+}
+
+/** A state vector of a document with nothing in it: zero clients. */
+const isEmptyStateVector = (stateVector: Uint8Array): boolean =>
+  stateVector.length === 1 && stateVector[0] === 0;
 
 /** An update with no structs and no deletions: zero clients, then an empty delete set. */
 const isEmptyUpdate = (update: Uint8Array): boolean =>

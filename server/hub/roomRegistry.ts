@@ -7,10 +7,10 @@
  */
 import * as Y from 'yjs';
 import type { HubMetrics } from '../metrics/hubMetrics.js';
-import { applyStoredDoc, type DocLog } from '../store/docLog.js';
+import type { DocLog } from '../store/docLog.js';
 import { DocWriter, type CompactionLimits } from '../store/docWriter.js';
 import type { Logger } from '../log.js';
-import { Room } from './room.js';
+import { LOAD_ORIGIN, Room, RoomLoadError } from './room.js';
 
 export interface RoomSpec {
   name: string;
@@ -24,18 +24,6 @@ export interface RoomRegistryOptions {
   compaction: CompactionLimits;
   /** Called on every change to a stored document, e.g. to keep `updatedAt` current. */
   onEdit?: (roomName: string) => void;
-}
-
-const LOAD_ORIGIN = Symbol('weft-load');
-
-/** Thrown when a room's stored state cannot be loaded. */
-export class RoomLoadError extends Error {
-  constructor(name: string, cause: unknown) {
-    super(
-      `room ${name} could not be loaded: ${cause instanceof Error ? cause.message : String(cause)}`,
-    );
-    this.name = 'RoomLoadError';
-  }
 }
 
 interface Entry {
@@ -134,37 +122,44 @@ export class RoomRegistry {
     await Promise.all([...this.entries.values()].map((entry) => this.unload(entry)));
   }
 
+  /**
+   * Reads the room's stored state; the document itself is built from it lazily (see Room).
+   * Throws RoomLoadError when LMDB cannot be read.
+   */
   private load(spec: RoomSpec): Room {
     const doc = new Y.Doc();
-    if (!spec.persistent) return new Room(spec.name, doc, null, this.metrics);
+    if (!spec.persistent) return new Room(spec.name, doc, null, null, this.metrics);
+    let stored;
     try {
-      const stored = this.log.load(spec.name);
-      applyStoredDoc(doc, stored, LOAD_ORIGIN);
-      const { onEdit } = this.options;
-      if (onEdit) doc.on('update', () => onEdit(spec.name));
-      const events = {
-        failed: (error: Error) => {
-          this.metrics.persistErrors.inc();
-          this.logger.error(`persisting ${spec.name} failed; it is no longer acknowledged`, error);
-        },
-        compacted: () => this.metrics.compactions.inc(),
-      };
-      const snapshot = () => Y.encodeStateAsUpdate(doc);
-      const writer = new DocWriter(
-        this.log,
-        spec.name,
-        stored,
-        this.options.compaction,
-        events,
-        snapshot,
-      );
-      return new Room(spec.name, doc, writer, this.metrics);
+      stored = this.log.load(spec.name);
     } catch (error) {
       doc.destroy();
       this.metrics.roomLoadFailures.inc();
       this.logger.error(`loading ${spec.name} failed`, error);
       throw new RoomLoadError(spec.name, error);
     }
+    const { onEdit } = this.options;
+    if (onEdit) {
+      doc.on('update', (_update: Uint8Array, origin: unknown) => {
+        if (origin !== LOAD_ORIGIN) onEdit(spec.name);
+      });
+    }
+    const events = {
+      failed: (error: Error) => {
+        this.metrics.persistErrors.inc();
+        this.logger.error(`persisting ${spec.name} failed; it is no longer acknowledged`, error);
+      },
+      compacted: () => this.metrics.compactions.inc(),
+    };
+    // Taken from the built document: `room.doc` builds it first if needed.
+    const snapshot = () => ({
+      update: Y.encodeStateAsUpdate(room.doc),
+      stateVector: Y.encodeStateVector(room.doc),
+    });
+    const compaction = this.options.compaction;
+    const writer = new DocWriter(this.log, spec.name, stored, compaction, events, snapshot);
+    const room: Room = new Room(spec.name, doc, stored, writer, this.metrics);
+    return room;
   }
 
   private unload(entry: Entry): Promise<void> {

@@ -10,8 +10,8 @@ import { ACKS_PARAM, CloseCode } from '../../shared/protocol.js';
 import type { Logger } from '../log.js';
 import type { HubMetrics } from '../metrics/hubMetrics.js';
 import { ProtocolError } from './connection.js';
-import type { Room } from './room.js';
-import { RoomLoadError, type RoomRegistry, type RoomSpec } from './roomRegistry.js';
+import { RoomLoadError, type Room } from './room.js';
+import type { RoomRegistry, RoomSpec } from './roomRegistry.js';
 import { WsConnection } from './wsConnection.js';
 
 export const WS_PATH_PREFIX = '/ws/';
@@ -135,7 +135,13 @@ export class WebSocketHub {
       return conn.close(stillThere.code, stillThere.reason);
     }
     room = acquired;
-    room.join(conn);
+    try {
+      room.join(conn);
+    } catch (error) {
+      // The room closed every connection with 4500 and wrote nothing.
+      this.logger.error(error instanceof Error ? error.message : String(error));
+      return;
+    }
     // What the client sent while the room loaded is handled now, in order, even if the client
     // has hung up since: it was sent, so it must not be lost.
     for (const message of queue) this.handle(room, conn, message);
@@ -154,6 +160,8 @@ export class WebSocketHub {
       room.receive(conn, message);
     } catch (error) {
       if (error instanceof ProtocolError) return this.reject(conn, error);
+      // The room already closed every connection with 4500; stored data is untouched.
+      if (error instanceof RoomLoadError) return this.logger.error(error.message);
       this.logger.error(`unexpected failure handling a message in ${room.name}`, error);
       conn.close(CloseCode.internalError, 'internal error');
     }

@@ -41,15 +41,15 @@ export class WsConnection implements Connection {
     return this.closing;
   }
 
-  send(message: Uint8Array): void {
-    if (!this.isOpen) return;
+  send(message: Uint8Array, onSent?: () => void): void {
+    if (!this.isOpen) return onSent?.();
     // A peer that reads slower than the room writes would make this buffer grow without bound.
     if (this.socket.bufferedAmount > this.options.sendBufferLimit) {
       this.metrics.rejected.inc('backpressure');
       this.close(CloseCode.tryAgainLater, 'send buffer full: the client reads too slowly');
-      return;
+      return onSent?.();
     }
-    this.socket.send(message);
+    this.socket.send(message, onSent && (() => onSent()));
   }
 
   close(code: number, reason: string): void {

@@ -12,6 +12,8 @@ export interface Snapshot {
   /** Highest log sequence number merged into `update`. */
   seq: number;
   update: Uint8Array;
+  /** The state vector of `update`, so a client can be asked for its changes before loading. */
+  stateVector: Uint8Array;
 }
 
 export interface Databases {

@@ -14,6 +14,8 @@ export interface StoredDoc {
   lastSeq: number;
   /** Sequence number the snapshot covers up to (0 when there is none). */
   snapshotSeq: number;
+  /** The snapshot's state vector (null when there is no snapshot). */
+  snapshotStateVector: Uint8Array | null;
   /** Log entries and bytes not yet merged into the snapshot. */
   logEntries: number;
   logBytes: number;
@@ -26,13 +28,34 @@ const logRange = (docName: string, fromSeq: number, toSeq: number) => ({
   end: [docName, toSeq + 1] as UpdateKey,
 });
 
+/** A document's whole state and its state vector. */
+export interface DocState {
+  update: Uint8Array;
+  stateVector: Uint8Array;
+}
+
+/**
+ * The state vector of what is stored, without building the document: the snapshot's own, raised
+ * by the end clocks of the (small) log entries after it. Throws if a part cannot be parsed.
+ */
+export function storedStateVector(stored: StoredDoc): Uint8Array {
+  const snapshotVector = stored.snapshotStateVector;
+  const clocks = snapshotVector ? Y.decodeStateVector(snapshotVector) : new Map<number, number>();
+  for (const part of snapshotVector ? stored.parts.slice(1) : stored.parts) {
+    for (const [client, clock] of Y.parseUpdateMeta(part).to) {
+      clocks.set(client, Math.max(clock, clocks.get(client) ?? 0));
+    }
+  }
+  return Y.encodeStateVector(clocks);
+}
+
 /**
  * Applies stored parts to `doc` in one transaction: one round of observers, not one per part.
  * Throws if a part cannot be applied.
  */
-export function applyStoredDoc(doc: Y.Doc, stored: StoredDoc, origin: unknown): void {
+export function applyStoredDoc(doc: Y.Doc, parts: readonly Uint8Array[], origin: unknown): void {
   doc.transact(() => {
-    for (const part of stored.parts) Y.applyUpdate(doc, part);
+    for (const part of parts) Y.applyUpdate(doc, part);
   }, origin);
 }
 
@@ -62,7 +85,14 @@ export class DocLog {
       logBytes += value.byteLength;
       lastSeq = key[1];
     }
-    return { parts, lastSeq, snapshotSeq, logEntries: parts.length - (snapshot ? 1 : 0), logBytes };
+    return {
+      parts,
+      lastSeq,
+      snapshotSeq,
+      snapshotStateVector: snapshot?.stateVector ?? null,
+      logEntries: parts.length - (snapshot ? 1 : 0),
+      logBytes,
+    };
   }
 
   /** Queues one update for the next batched commit; resolves once committed. */
@@ -88,13 +118,8 @@ export class DocLog {
    * leaves either the old snapshot and log or the new ones, never a mix. (A `transaction`
    * callback would do the same but hold LMDB's writer until the busy main thread runs it.)
    */
-  compact(
-    docName: string,
-    fromSeq: number,
-    throughSeq: number,
-    state: Uint8Array,
-  ): Promise<boolean> {
-    const written = this.db.snapshots.put(docName, { seq: throughSeq, update: state });
+  compact(docName: string, fromSeq: number, throughSeq: number, state: DocState): Promise<boolean> {
+    const written = this.db.snapshots.put(docName, { seq: throughSeq, ...state });
     for (let seq = fromSeq; seq <= throughSeq; seq++) void this.db.updates.remove([docName, seq]);
     return written;
   }

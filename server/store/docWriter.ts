@@ -3,7 +3,7 @@
  * log when it grows, and stops writing at the first failure so that what is on disk always stays
  * a gap-free prefix of the document's history.
  */
-import type { DocLog, StoredDoc } from './docLog.js';
+import type { DocLog, DocState, StoredDoc } from './docLog.js';
 
 export interface CompactionLimits {
   /** Compact when the log holds more entries than this… */
@@ -28,7 +28,8 @@ export class DocWriter {
   private closed = false;
 
   /**
-   * @param snapshot the document's current state (`Y.encodeStateAsUpdate` of the loaded doc):
+   * @param snapshot the document's current state (`Y.encodeStateAsUpdate` of the loaded doc,
+   *   with its state vector):
    *   it holds exactly what was appended so far, already garbage-collected, and is far cheaper
    *   to produce than merging a long log into a large snapshot.
    */
@@ -38,7 +39,7 @@ export class DocWriter {
     stored: StoredDoc,
     private readonly limits: CompactionLimits,
     private readonly events: DocWriterEvents,
-    private readonly snapshot: () => Uint8Array,
+    private readonly snapshot: () => DocState,
   ) {
     this.lastSeq = stored.lastSeq;
     this.snapshotSeq = stored.snapshotSeq;

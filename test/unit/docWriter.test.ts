@@ -33,7 +33,7 @@ describe('DocWriter', () => {
         },
         compacted: () => (compactions += 1),
       },
-      () => Y.encodeStateAsUpdate(doc),
+      () => ({ update: Y.encodeStateAsUpdate(doc), stateVector: Y.encodeStateVector(doc) }),
     );
     for (let i = 0; i < 60; i++) {
       const next = update(i);
@@ -48,7 +48,7 @@ describe('DocWriter', () => {
     const stored = log.load('designs/w');
     expect(stored).toMatchObject({ lastSeq: 60, logEntries: 0 });
     const reloaded = new Y.Doc();
-    applyStoredDoc(reloaded, stored, null);
+    applyStoredDoc(reloaded, stored.parts, null);
     expect(reloaded.getMap('m').size).toBe(60);
     await db.root.close();
   });
@@ -68,7 +68,7 @@ describe('DocWriter', () => {
       log.load('designs/f'),
       limits,
       { failed: (error) => failures.push(error), compacted: () => undefined },
-      () => new Uint8Array([0, 0]),
+      () => ({ update: new Uint8Array([0, 0]), stateVector: new Uint8Array([0]) }),
     );
     writer.append(update(2));
     writer.append(update(3));

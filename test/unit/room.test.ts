@@ -6,25 +6,60 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { ProtocolError, type Connection } from '../../server/hub/connection.js';
 import { Room } from '../../server/hub/room.js';
+import type { StoredDoc } from '../../server/store/docLog.js';
 import { createHubMetrics } from '../../server/metrics/hubMetrics.js';
 import { encodeSyncStep1, encodeUpdate } from '../../shared/messages.js';
-import { MessageType, SyncMessageType } from '../../shared/protocol.js';
+import { CloseCode, MessageType, SyncMessageType } from '../../shared/protocol.js';
 
 class FakeConnection implements Connection {
   readonly sent: Uint8Array[] = [];
+  closedWith: number | undefined;
   constructor(
     readonly readOnly = false,
     readonly wantsAcks = false,
   ) {}
-  send(message: Uint8Array): void {
+  send(message: Uint8Array, onSent?: () => void): void {
     this.sent.push(message);
+    onSent?.();
   }
-  close(): void {}
+  close(code: number): void {
+    this.closedWith ??= code;
+  }
+}
+
+/** What LMDB would hand a room: a snapshot (with its state vector) and one log entry after it. */
+function storedDoc(): { stored: StoredDoc; original: Y.Doc } {
+  const original = new Y.Doc();
+  original.getMap('m').set('snapshot', 1);
+  const snapshot = Y.encodeStateAsUpdate(original);
+  const snapshotStateVector = Y.encodeStateVector(original);
+  const before = Y.encodeStateVector(original);
+  original.getMap('m').set('log', 2);
+  const logEntry = Y.encodeStateAsUpdate(original, before);
+  return {
+    original,
+    stored: {
+      parts: [snapshot, logEntry],
+      lastSeq: 5,
+      snapshotSeq: 4,
+      snapshotStateVector,
+      logEntries: 1,
+      logBytes: logEntry.byteLength,
+    },
+  };
+}
+
+/** The payload of a sync message (type and sub-type skipped). */
+function syncPayload(message: Uint8Array): Uint8Array {
+  const decoder = decoding.createDecoder(message);
+  decoding.readVarUint(decoder);
+  decoding.readVarUint(decoder);
+  return decoding.readVarUint8Array(decoder);
 }
 
 const newRoom = () => {
   const metrics = createHubMetrics({ openRooms: () => 1, connections: () => 0 });
-  return { room: new Room('designs/unit', new Y.Doc(), null, metrics), metrics };
+  return { room: new Room('designs/unit', new Y.Doc(), null, null, metrics), metrics };
 };
 
 const updateFrom = (edit: (doc: Y.Doc) => void): Uint8Array => {
@@ -112,5 +147,52 @@ describe('Room', () => {
     const update = updateFrom((doc) => doc.getMap('m').set('k', 1));
     expect(() => room.receive(conn, update.subarray(0, update.length - 3))).toThrow(ProtocolError);
     expect(room.doc.getMap('m').size).toBe(0);
+  });
+
+  it('answers a new client with a stored snapshot as it is, before building the document', async () => {
+    const { stored, original } = storedDoc();
+    const snapshotOnly = { ...stored, parts: [Y.encodeStateAsUpdate(original)], logEntries: 0 };
+    snapshotOnly.snapshotStateVector = Y.encodeStateVector(original);
+    const metrics = createHubMetrics({ openRooms: () => 1, connections: () => 0 });
+    const room = new Room('designs/lazy', new Y.Doc(), snapshotOnly, null, metrics);
+    const conn = new FakeConnection();
+    room.join(conn);
+    room.receive(conn, encodeSyncStep1(new Y.Doc()));
+    expect(syncPayload(conn.sent[1]!)).toEqual(snapshotOnly.parts[0]);
+    // Built once the answer has left; the built document holds everything stored.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(room.doc.getMap('m').toJSON()).toEqual({ snapshot: 1, log: 2 });
+  });
+
+  it('sends step 1 from the stored state vector and a complete step 2 from snapshot and log', () => {
+    const { stored, original } = storedDoc();
+    const metrics = createHubMetrics({ openRooms: () => 1, connections: () => 0 });
+    const room = new Room('designs/log', new Y.Doc(), stored, null, metrics);
+    const conn = new FakeConnection();
+    room.join(conn);
+    // Step 1 on connect carries the stored state vector, computed without building.
+    expect(Y.decodeStateVector(syncPayload(conn.sent[0]!))).toEqual(
+      Y.decodeStateVector(Y.encodeStateVector(original)),
+    );
+    room.receive(conn, encodeSyncStep1(new Y.Doc()));
+    const replica = new Y.Doc();
+    Y.applyUpdate(replica, syncPayload(conn.sent[1]!));
+    expect(replica.getMap('m').toJSON()).toEqual({ snapshot: 1, log: 2 });
+  });
+
+  it('closes every connection with 4500 when the stored state cannot be built', () => {
+    const { stored } = storedDoc();
+    stored.parts[1] = new Uint8Array([9, 9, 9, 9]);
+    const metrics = createHubMetrics({ openRooms: () => 1, connections: () => 0 });
+    const room = new Room('designs/broken', new Y.Doc(), stored, null, metrics);
+    const [a, b] = [new FakeConnection(), new FakeConnection()];
+    room.join(a);
+    room.join(b);
+    expect(() => room.doc).toThrow(/could not be loaded/);
+    expect([a.closedWith, b.closedWith]).toEqual([
+      CloseCode.roomLoadFailed,
+      CloseCode.roomLoadFailed,
+    ]);
+    expect(metrics.roomLoadFailures.get()).toBe(1);
   });
 });
