@@ -92,7 +92,8 @@ export class Room {
    */
   join(conn: Connection): void {
     this.connections.add(conn);
-    this.sendTo(conn, this.storedStep1 ?? encodeSyncStep1(this.ydoc));
+    // Without a stored step 1 (its state vector could not be parsed), building decides.
+    this.sendTo(conn, this.storedStep1 ?? encodeSyncStep1(this.doc));
     const presence = this.awareness.snapshot();
     if (presence) this.sendTo(conn, presence);
     this.durability?.request(conn);
@@ -273,7 +274,7 @@ export class Room {
   }
 }
 
-/** Step 1 from what is stored; null when it cannot be parsed (building will then fail too). */
+/** Step 1 from what is stored; null when it cannot be parsed, so that `join` builds instead. */
 function storedStep1(stored: StoredDoc): Uint8Array | null {
   try {
     return encodeSyncStep1FromStateVector(storedStateVector(stored));

@@ -182,7 +182,8 @@ describe('Room', () => {
 
   it('closes every connection with 4500 when the stored state cannot be built', () => {
     const { stored } = storedDoc();
-    stored.parts[1] = new Uint8Array([9, 9, 9, 9]);
+    // Its structs parse (so step 1 can be sent), but its delete set is cut off.
+    stored.parts[1] = stored.parts[1]!.subarray(0, stored.parts[1]!.length - 1);
     const metrics = createHubMetrics({ openRooms: () => 1, connections: () => 0 });
     const room = new Room('designs/broken', new Y.Doc(), stored, null, metrics);
     const [a, b] = [new FakeConnection(), new FakeConnection()];
@@ -194,5 +195,15 @@ describe('Room', () => {
       CloseCode.roomLoadFailed,
     ]);
     expect(metrics.roomLoadFailures.get()).toBe(1);
+  });
+
+  it('refuses a joining connection with 4500 when the stored state cannot even be parsed', () => {
+    const { stored } = storedDoc();
+    stored.parts[1] = new Uint8Array([0x80]); // a truncated varint: no state vector to send
+    const metrics = createHubMetrics({ openRooms: () => 1, connections: () => 0 });
+    const room = new Room('designs/unparsable', new Y.Doc(), stored, null, metrics);
+    const conn = new FakeConnection();
+    expect(() => room.join(conn)).toThrow(/could not be loaded/);
+    expect(conn.closedWith).toBe(CloseCode.roomLoadFailed);
   });
 });
