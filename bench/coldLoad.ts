@@ -20,6 +20,7 @@ import { diskUsage, filesystemType, tempDataDir } from './lib/dataDir.js';
 import { addComponent, editComponent } from './lib/designHistory.js';
 import { waitUntil } from './lib/pace.js';
 import { machine, pinSelf, waitForQuietCores } from './lib/proc.js';
+import { round } from './lib/stats.js';
 import { createDesign, startWeft, type WeftHub } from './lib/weftHub.js';
 
 const env = process.env;
@@ -38,7 +39,6 @@ const CLIENT_CORE = 1;
 const QUIET_BUSY_PERCENT = 10;
 const QUIET_WAIT_MS = 60_000;
 
-const round = (value: number, digits = 1): number => Number(value.toFixed(digits));
 const log = (message: string) => process.stderr.write(`bench:load ${message}\n`);
 
 /**

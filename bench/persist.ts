@@ -15,7 +15,7 @@ import { filesystemType, tempDataDir } from './lib/dataDir.js';
 import { WriterPool } from './lib/writerPool.js';
 import { pace, waitUntil } from './lib/pace.js';
 import { coreBusySeconds, machine, pinSelf, waitForQuietCores } from './lib/proc.js';
-import { summarize } from './lib/stats.js';
+import { round, summarize } from './lib/stats.js';
 import { createDesign, readMetrics, startWeft, type WeftHub } from './lib/weftHub.js';
 
 const env = process.env;
@@ -42,7 +42,6 @@ const CORES = [SERVER_CORE, GENERATOR_CORE];
 const QUIET_BUSY_PERCENT = 10;
 const QUIET_WAIT_MS = 60_000;
 
-const round = (value: number, digits = 1): number => Number(value.toFixed(digits));
 const log = (message: string) => process.stderr.write(`bench:persist ${message}\n`);
 
 /** Offers `rate` updates/s to a fresh hub; null if an update waited longer than GIVE_UP_WAIT_MS. */

@@ -49,32 +49,21 @@ function tracked(stop: () => Promise<void>, undo: () => void): () => Promise<voi
 const projectFile = (path: string): string =>
   fileURLToPath(new URL(`../../${path}`, import.meta.url));
 
+/**
+ * The servers that take any path as a room and need no preparation, run by plain `node`.
+ * `speaksSync` is false for the floor: it starts no sync of its own.
+ */
+const PLAIN_SERVERS = {
+  [ServerKind.floor]: { script: 'bench/servers/floor.mjs', speaksSync: false },
+  [ServerKind.reference]: { script: 'bench/servers/reference.cjs', speaksSync: true },
+} as const;
+
 /** Starts a server of `kind` on its core and prepares the benchmark's room on it. */
 export async function startServer(kind: ServerKind): Promise<BenchServer> {
-  switch (kind) {
-    case ServerKind.floor: {
-      const floor = await startPinned(
-        Core.server,
-        [projectFile('bench/servers/floor.mjs')],
-        LISTENING,
-      );
-      return plain(kind, floor, false);
-    }
-    case ServerKind.reference: {
-      const reference = await startPinned(
-        Core.server,
-        [projectFile('bench/servers/reference.cjs')],
-        LISTENING,
-      );
-      return plain(kind, reference, true);
-    }
-    case ServerKind.weft:
-      return startWeftServer();
-    default: {
-      const unreachable: never = kind;
-      return unreachable;
-    }
-  }
+  if (kind === ServerKind.weft) return startWeftServer();
+  const { script, speaksSync } = PLAIN_SERVERS[kind];
+  const server = await startPinned(Core.server, [projectFile(script)], LISTENING);
+  return plain(kind, server, speaksSync);
 }
 
 function plain(kind: ServerKind, server: ServerProcess, speaksSync: boolean): BenchServer {
