@@ -19,6 +19,8 @@ export interface HubConfig {
   maxMessageBytes: number;
   sendBufferLimit: number;
   roomGraceMs: number;
+  pingIntervalMs: number;
+  writeDelayMs: number;
   compactEntries: number;
   compactBytes: number;
   webRoot: string;
@@ -35,6 +37,8 @@ export const DEFAULTS = {
   maxMessageBytes: 16 * MIB,
   sendBufferLimit: 64 * MIB,
   roomGraceMs: 30_000,
+  pingIntervalMs: 30_000,
+  writeDelayMs: 1_000,
   compactEntries: 1_000,
   compactBytes: 8 * MIB,
 } as const;
@@ -53,6 +57,8 @@ const OPTIONS = {
   'max-message-bytes': { type: 'string' },
   'send-buffer-limit': { type: 'string' },
   'room-grace-ms': { type: 'string' },
+  'ping-interval-ms': { type: 'string' },
+  'write-delay-ms': { type: 'string' },
   'compact-entries': { type: 'string' },
   'compact-bytes': { type: 'string' },
   'web-root': { type: 'string' },
@@ -116,6 +122,20 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): HubConfig |
       1024,
     ),
     roomGraceMs: integer(value('room-grace-ms'), 'room-grace-ms', DEFAULTS.roomGraceMs, 0),
+    pingIntervalMs: integer(
+      value('ping-interval-ms'),
+      'ping-interval-ms',
+      DEFAULTS.pingIntervalMs,
+      10,
+      3_600_000,
+    ),
+    writeDelayMs: integer(
+      value('write-delay-ms'),
+      'write-delay-ms',
+      DEFAULTS.writeDelayMs,
+      0,
+      60_000,
+    ),
     compactEntries: integer(
       value('compact-entries'),
       'compact-entries',
@@ -138,6 +158,8 @@ export const USAGE = `Usage: weft [options]   (every option is also an environme
   --max-message-bytes N     largest WebSocket message accepted (default 16 MiB)
   --send-buffer-limit N     close a connection with 1013 when this much is waiting to be sent (default 64 MiB)
   --room-grace-ms N         keep an unused room loaded this long (default 30000)
+  --ping-interval-ms N      ping every WebSocket this often; cut off ones that miss a ping (default 30000)
+  --write-delay-ms N        write edits nobody awaits an acknowledgement for within this long (default 1000)
   --compact-entries N       compact a document log past this many entries (default 1000)
   --compact-bytes N         compact a document log past this many bytes (default 8 MiB)
   --web-root DIR            built web client to serve (default dist/web)

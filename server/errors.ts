@@ -20,3 +20,6 @@ export const badRequest = (code: string, message: string): HubError =>
 
 export const notFound = (what: string, id: string): HubError =>
   new HubError(404, 'not_found', `${what} ${JSON.stringify(id)} does not exist`);
+
+export const shuttingDown = (): HubError =>
+  new HubError(503, 'shutting_down', 'the hub is shutting down');

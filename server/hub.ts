@@ -10,6 +10,7 @@ import { CloseCode } from '../shared/protocol.js';
 import type { HubConfig } from './config.js';
 import { DesignService } from './designs/designService.js';
 import { createApp } from './http/app.js';
+import { InFlightRequests } from './http/inFlight.js';
 import { RoomRegistry } from './hub/roomRegistry.js';
 import { WebSocketHub, type RoomAccess } from './hub/websocketHub.js';
 import { createLogger, type Logger } from './log.js';
@@ -17,6 +18,10 @@ import { createHubMetrics, type HubMetrics } from './metrics/hubMetrics.js';
 import { openDatabases } from './store/database.js';
 import { DesignRecords } from './store/designRecords.js';
 import { DocLog } from './store/docLog.js';
+import { WriteBatch } from './store/writeBatch.js';
+
+/** How long shutdown lets HTTP requests under way finish before closing storage under them. */
+const REQUEST_DRAIN_MS = 10_000;
 
 export interface Hub {
   /** `http://HOST:PORT` with the port actually bound. */
@@ -42,20 +47,35 @@ export async function startHub(config: HubConfig, logger: Logger = createLogger(
   let designs: DesignService | undefined;
   rooms = new RoomRegistry(log, metrics, logger, {
     graceMs: config.roomGraceMs,
-    compaction: { entries: config.compactEntries, bytes: config.compactBytes },
+    writes: {
+      batch: new WriteBatch(config.writeDelayMs),
+      compactEntries: config.compactEntries,
+      compactBytes: config.compactBytes,
+    },
     onEdit: (roomName) => {
       const room = parseRoomName(roomName);
       if (room?.kind === 'design') designs?.noteEdited(room.designId);
     },
   });
-  designs = new DesignService(records, log, rooms);
+  designs = new DesignService(records, log, rooms, (what, error) => {
+    metrics.persistErrors.inc();
+    logger.error(`${what} failed`, error);
+  });
   sockets = new WebSocketHub(rooms, metrics, logger, {
     maxMessageBytes: config.maxMessageBytes,
     sendBufferLimit: config.sendBufferLimit,
+    pingIntervalMs: config.pingIntervalMs,
     resolveRoom: (name) => resolveRoom(name, designs),
   });
 
-  const app = createApp({ designs, metrics: metrics.registry, logger, webRoot: config.webRoot });
+  const inFlight = new InFlightRequests();
+  const app = createApp({
+    designs,
+    metrics: metrics.registry,
+    logger,
+    webRoot: config.webRoot,
+    inFlight,
+  });
   const server = createAdaptorServer({ fetch: app.fetch }) as Server;
   sockets.attach(server);
   await new Promise<void>((resolve, reject) => {
@@ -74,6 +94,12 @@ export async function startHub(config: HubConfig, logger: Logger = createLogger(
       const stopped = new Promise((resolve) => server.close(resolve));
       server.closeIdleConnections();
       sockets.close();
+      // Requests under way finish first (bounded): they may still write to rooms and records.
+      if (!(await inFlight.drained(REQUEST_DRAIN_MS))) {
+        logger.warn(
+          `requests still running ${REQUEST_DRAIN_MS} ms into shutdown: cutting them off`,
+        );
+      }
       await rooms.closeAll(CloseCode.goingAway, 'hub shutting down');
       designs.flushTouches();
       await log.flushed();

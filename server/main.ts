@@ -6,6 +6,7 @@
 import { ConfigError, parseConfig, USAGE } from './config.js';
 import { startHub } from './hub.js';
 import { createLogger } from './log.js';
+import { tolerateCommitFailures } from './store/commitFailures.js';
 
 const logger = createLogger();
 
@@ -15,6 +16,7 @@ async function main(): Promise<void> {
     process.stdout.write(USAGE);
     return;
   }
+  tolerateCommitFailures();
   const hub = await startHub(config, logger);
   process.stdout.write(`weft listening on ${hub.url}\n`);
   logger.info(`data in ${config.data}`);

@@ -37,6 +37,8 @@ export class DesignService {
     private readonly records: DesignRecords,
     private readonly log: DocLog,
     private readonly rooms: RoomRegistry,
+    /** Told about background writes that failed (no request is waiting to hear about them). */
+    private readonly onWriteError: (what: string, error: unknown) => void,
   ) {}
 
   exists(id: string): boolean {
@@ -119,7 +121,10 @@ export class DesignService {
   private touch(id: string): void {
     this.touches.delete(id);
     const record = this.find(id);
-    if (record) void this.records.put({ ...record, updatedAt: new Date().toISOString() });
+    if (!record) return;
+    this.records
+      .put({ ...record, updatedAt: new Date().toISOString() })
+      .catch((error: unknown) => this.onWriteError(`updating design ${id}`, error));
   }
 
   private find(id: string): DesignRecord | undefined {

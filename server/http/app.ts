@@ -11,6 +11,7 @@ import { HubError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Registry } from '../metrics/registry.js';
 import { designRoutes } from './designRoutes.js';
+import type { InFlightRequests } from './inFlight.js';
 import { webClient } from './webClient.js';
 
 const MAX_JSON_BODY_BYTES = 1024 * 1024;
@@ -20,12 +21,15 @@ export interface AppDeps {
   metrics: Registry;
   logger: Logger;
   webRoot: string;
+  /** Counts requests so that shutdown can wait for them. */
+  inFlight: InFlightRequests;
 }
 
 const errorBody = (code: string, message: string) => ({ error: { code, message } });
 
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
+  app.use(deps.inFlight.track);
 
   app.get('/healthz', (c) => c.json({ ok: true }));
   app.get('/metrics', (c) =>

@@ -6,9 +6,10 @@
  * finish and then gets a freshly loaded room.
  */
 import * as Y from 'yjs';
+import { shuttingDown } from '../errors.js';
 import type { HubMetrics } from '../metrics/hubMetrics.js';
 import type { DocLog } from '../store/docLog.js';
-import { DocWriter, type CompactionLimits } from '../store/docWriter.js';
+import { DocWriter, type WritePolicy } from '../store/docWriter.js';
 import type { Logger } from '../log.js';
 import { LOAD_ORIGIN, Room, RoomLoadError } from './room.js';
 
@@ -21,7 +22,8 @@ export interface RoomSpec {
 export interface RoomRegistryOptions {
   /** How long an unused room stays loaded. */
   graceMs: number;
-  compaction: CompactionLimits;
+  /** When updates are written and when logs are compacted. */
+  writes: WritePolicy;
   /** Called on every change to a stored document, e.g. to keep `updatedAt` current. */
   onEdit?: (roomName: string) => void;
 }
@@ -37,6 +39,8 @@ interface Entry {
 
 export class RoomRegistry {
   private readonly entries = new Map<string, Entry>();
+  /** Set by `closeAll`: from then on no room is loaded, so nothing is written after shutdown. */
+  private closing = false;
 
   constructor(
     private readonly log: DocLog,
@@ -64,7 +68,8 @@ export class RoomRegistry {
 
   /**
    * Returns the room, loading it if needed. The caller must `release` it when done (after its
-   * connection closed, or after a REST call). Throws RoomLoadError when stored data is unreadable.
+   * connection closed, or after a REST call). Throws RoomLoadError when stored data is unreadable,
+   * and a 503 HubError once the hub is shutting down.
    */
   async acquire(spec: RoomSpec): Promise<Room> {
     let entry = this.entries.get(spec.name);
@@ -72,6 +77,7 @@ export class RoomRegistry {
       await entry.unloading;
       entry = this.entries.get(spec.name);
     }
+    if (this.closing) throw shuttingDown();
     if (!entry) {
       entry = { room: this.load(spec), holds: 0, unloadTimer: null, unloading: null };
       this.entries.set(spec.name, entry);
@@ -118,6 +124,7 @@ export class RoomRegistry {
 
   /** Shutdown: closes every connection, then flushes and compacts every room. */
   async closeAll(code: number, reason: string): Promise<void> {
+    this.closing = true;
     for (const entry of this.entries.values()) entry.room.closeAll(code, reason);
     await Promise.all([...this.entries.values()].map((entry) => this.unload(entry)));
   }
@@ -156,8 +163,8 @@ export class RoomRegistry {
       update: Y.encodeStateAsUpdate(room.doc),
       stateVector: Y.encodeStateVector(room.doc),
     });
-    const compaction = this.options.compaction;
-    const writer = new DocWriter(this.log, spec.name, stored, compaction, events, snapshot);
+    const policy = this.options.writes;
+    const writer = new DocWriter(this.log, spec.name, stored, policy, events, snapshot);
     const room: Room = new Room(spec.name, doc, stored, writer, this.metrics);
     return room;
   }

@@ -7,6 +7,7 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import WebSocket, { WebSocketServer } from 'ws';
 import { ACKS_PARAM, CloseCode } from '../../shared/protocol.js';
+import { HubError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { HubMetrics } from '../metrics/hubMetrics.js';
 import { ProtocolError } from './connection.js';
@@ -15,7 +16,6 @@ import type { RoomRegistry, RoomSpec } from './roomRegistry.js';
 import { WsConnection } from './wsConnection.js';
 
 export const WS_PATH_PREFIX = '/ws/';
-const PING_INTERVAL_MS = 30_000;
 
 /** What the hub decides about a room name: refuse it, or open it with these properties. */
 export type RoomAccess =
@@ -24,6 +24,8 @@ export type RoomAccess =
 export interface WebSocketHubOptions {
   maxMessageBytes: number;
   sendBufferLimit: number;
+  /** Every connection is pinged this often; one that has not answered the last ping is cut off. */
+  pingIntervalMs: number;
   /** Decides whether a room exists and how this connection may use it. */
   resolveRoom(name: string): RoomAccess;
 }
@@ -40,7 +42,7 @@ export class WebSocketHub {
     private readonly options: WebSocketHubOptions,
   ) {
     this.server.options.maxPayload = options.maxMessageBytes;
-    this.pingTimer = setInterval(() => this.pingAll(), PING_INTERVAL_MS);
+    this.pingTimer = setInterval(() => this.pingAll(), options.pingIntervalMs);
     this.pingTimer.unref();
   }
 
@@ -124,6 +126,9 @@ export class WebSocketHub {
     try {
       acquired = await this.rooms.acquire(access.spec);
     } catch (error) {
+      if (error instanceof HubError && error.code === 'shutting_down') {
+        return conn.close(CloseCode.goingAway, error.message);
+      }
       const reason =
         error instanceof RoomLoadError ? 'stored document could not be loaded' : 'room unavailable';
       return conn.close(CloseCode.roomLoadFailed, reason);

@@ -1,6 +1,7 @@
 /**
  * Design records: the metadata the designs list needs without loading any document.
  */
+import { observed } from './commitFailures.js';
 import type { Databases } from './database.js';
 
 export interface DesignRecord {
@@ -28,10 +29,10 @@ export class DesignRecords {
   }
 
   put(record: DesignRecord): Promise<boolean> {
-    return this.db.designs.put(record.id, record);
+    return observed(this.db.designs.put(record.id, record));
   }
 
   remove(id: string): Promise<boolean> {
-    return this.db.designs.remove(id);
+    return observed(this.db.designs.remove(id));
   }
 }

@@ -4,6 +4,7 @@
  * transaction, so a burst of updates costs one commit and one disk flush.
  */
 import * as Y from 'yjs';
+import { observed } from './commitFailures.js';
 import type { Databases, UpdateKey } from './database.js';
 
 /** What is on disk for one document. */
@@ -97,7 +98,7 @@ export class DocLog {
 
   /** Queues one update for the next batched commit; resolves once committed. */
   append(docName: string, seq: number, update: Uint8Array): Promise<boolean> {
-    const written = this.db.updates.put([docName, seq], update);
+    const written = observed(this.db.updates.put([docName, seq], update));
     if (!this.probing) this.probeFlushLatency();
     return written;
   }
@@ -106,9 +107,11 @@ export class DocLog {
   flushed(): Promise<void> {
     // `flushed` is a thenable that picks the batch to wait for when `then` is called, so call it
     // now rather than in a later microtask (which is what `Promise.resolve(thenable)` would do).
-    return new Promise((resolve, reject) => {
-      this.db.root.flushed.then(() => resolve(), reject);
-    });
+    return observed(
+      new Promise((resolve, reject) => {
+        this.db.root.flushed.then(() => resolve(), reject);
+      }),
+    );
   }
 
   /**
@@ -119,19 +122,21 @@ export class DocLog {
    * callback would do the same but hold LMDB's writer until the busy main thread runs it.)
    */
   compact(docName: string, fromSeq: number, throughSeq: number, state: DocState): Promise<boolean> {
-    const written = this.db.snapshots.put(docName, { seq: throughSeq, ...state });
+    const written = observed(this.db.snapshots.put(docName, { seq: throughSeq, ...state }));
     for (let seq = fromSeq; seq <= throughSeq; seq++) void this.db.updates.remove([docName, seq]);
     return written;
   }
 
   /** Deletes a document's snapshot and whole log in one transaction. */
   remove(docName: string): Promise<void> {
-    return this.db.root.transaction(() => {
-      this.db.snapshots.remove(docName);
-      for (const key of this.db.updates.getKeys(logRange(docName, 0, LAST_SEQ))) {
-        this.db.updates.remove(key);
-      }
-    });
+    return observed(
+      this.db.root.transaction(() => {
+        this.db.snapshots.remove(docName);
+        for (const key of this.db.updates.getKeys(logRange(docName, 0, LAST_SEQ))) {
+          this.db.updates.remove(key);
+        }
+      }),
+    );
   }
 
   private probeFlushLatency(): void {

@@ -48,15 +48,18 @@ export interface ChildHub {
   stderr(): string;
 }
 
+export interface SpawnOptions {
+  /** Largest file the hub may write (`prlimit --fsize`): past it, writes fail like a full disk. */
+  fileSizeLimitBytes?: number;
+}
+
 /** Runs `server/main.ts` in a child process, resolving once it prints its listening line. */
-export async function spawnHub(args: string[]): Promise<ChildHub> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'server/main.ts', '--port', '0', ...args],
-    {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+export async function spawnHub(args: string[], options: SpawnOptions = {}): Promise<ChildHub> {
+  const command = [process.execPath, '--import', 'tsx', 'server/main.ts', '--port', '0', ...args];
+  const limit = options.fileSizeLimitBytes;
+  const [program, ...programArgs] =
+    limit === undefined ? command : ['prlimit', `--fsize=${limit}`, ...command];
+  const child = spawn(program!, programArgs, { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<number | string>((resolve) =>

@@ -1,6 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
+import { request } from 'node:http';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { api, type DesignJson } from '../helpers/api.js';
 import { startTestHub } from '../helpers/hub.js';
 import { tempDir } from '../helpers/tempDir.js';
 
@@ -49,5 +51,40 @@ describe('hub HTTP surface', () => {
   it('says how to build the web client when it is missing', async () => {
     const { url } = await startTestHub({ webRoot: await tempDir() });
     expect(await (await fetch(`${url}/`)).text()).toContain('npm run build');
+  });
+
+  it('lets a request under way at shutdown finish, and keeps what it wrote', async () => {
+    const data = await tempDir();
+    const first = await startTestHub({ data });
+    const body = JSON.stringify({ name: 'created while shutting down' });
+    const posting = request(`${first.url}/api/designs`, {
+      method: 'POST',
+      headers: {
+        'Content-Type': 'application/json',
+        'Content-Length': Buffer.byteLength(body),
+        // The hub answers 100 Continue as it starts handling the request: then it is under way.
+        Expect: '100-continue',
+      },
+    });
+    const response = new Promise<{ status: number; text: string }>((resolve, reject) => {
+      posting.on('response', (res) => {
+        let text = '';
+        res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+      });
+      posting.on('error', reject);
+    });
+    await new Promise((resolve) => posting.once('continue', resolve));
+    const closed = first.close();
+    posting.end(body);
+    const { status, text } = await response;
+    await closed;
+    expect(status).toBe(201);
+    const { id } = JSON.parse(text) as DesignJson;
+
+    const second = await startTestHub({ data });
+    const reloaded = await api<DesignJson>(second.url, 'GET', `/api/designs/${id}`);
+    expect(reloaded.status).toBe(200);
+    expect(reloaded.body.name).toBe('created while shutting down');
   });
 });

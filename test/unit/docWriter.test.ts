@@ -6,7 +6,9 @@ import * as Y from 'yjs';
 import { openDatabases } from '../../server/store/database.js';
 import { applyStoredDoc, DocLog } from '../../server/store/docLog.js';
 import { DocWriter } from '../../server/store/docWriter.js';
+import { WriteBatch } from '../../server/store/writeBatch.js';
 import { tempDir } from '../helpers/tempDir.js';
+import { waitFor } from '../helpers/wait.js';
 
 const update = (n: number): Uint8Array => {
   const doc = new Y.Doc();
@@ -14,9 +16,61 @@ const update = (n: number): Uint8Array => {
   return Y.encodeStateAsUpdate(doc);
 };
 
-const limits = { entries: 5, bytes: 1024 * 1024 };
+const policy = { batch: new WriteBatch(0), compactEntries: 5, compactBytes: 1024 * 1024 };
+
+/** A writer for `docName` with `policy`, reporting failures by throwing. */
+function writerFor(log: DocLog, docName: string, writePolicy = policy): DocWriter {
+  return new DocWriter(
+    log,
+    docName,
+    log.load(docName),
+    writePolicy,
+    {
+      failed: (error) => {
+        throw error;
+      },
+      compacted: () => undefined,
+    },
+    () => ({ update: new Uint8Array([0, 0]), stateVector: new Uint8Array([0]) }),
+  );
+}
 
 describe('DocWriter', () => {
+  it('holds updates back for the write delay, then writes those of every document in one commit', async () => {
+    const db = openDatabases(await tempDir());
+    const log = new DocLog(db);
+    const batched = { ...policy, batch: new WriteBatch(80) };
+    const first = writerFor(log, 'designs/first', batched);
+    const second = writerFor(log, 'designs/second', batched);
+    for (let i = 0; i < 3; i++) first.append(update(i));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    second.append(update(9));
+    await db.root.committed;
+    expect(log.load('designs/first').lastSeq).toBe(0);
+    await waitFor(() => log.load('designs/first').lastSeq === 3);
+    // Written in the same turn as the first document's, although it arrived later.
+    expect(log.load('designs/second').lastSeq).toBe(1);
+    await db.root.close();
+  });
+
+  it('writes waiting updates at once when asked for a flush, and drops them when closed', async () => {
+    const db = openDatabases(await tempDir());
+    const log = new DocLog(db);
+    const slow = { ...policy, batch: new WriteBatch(60_000) };
+    const flushing = writerFor(log, 'designs/a', slow);
+    flushing.append(update(1));
+    flushing.append(update(2));
+    await flushing.flushed();
+    expect(log.load('designs/a').lastSeq).toBe(2);
+
+    const closing = writerFor(log, 'designs/b', slow);
+    closing.append(update(1));
+    closing.close();
+    await closing.flushed();
+    expect(log.load('designs/b').lastSeq).toBe(0);
+    await db.root.close();
+  });
+
   it('compacts past the limit without piling up compactions, and reloads the same state', async () => {
     const db = openDatabases(await tempDir());
     const log = new DocLog(db);
@@ -26,7 +80,7 @@ describe('DocWriter', () => {
       log,
       'designs/w',
       log.load('designs/w'),
-      limits,
+      policy,
       {
         failed: (error) => {
           throw error;
@@ -66,7 +120,7 @@ describe('DocWriter', () => {
       log,
       'designs/f',
       log.load('designs/f'),
-      limits,
+      policy,
       { failed: (error) => failures.push(error), compacted: () => undefined },
       () => ({ update: new Uint8Array([0, 0]), stateVector: new Uint8Array([0]) }),
     );
