@@ -19,6 +19,7 @@ import { openAckSocket } from './lib/ackSocket.js';
 import { diskUsage, filesystemType, tempDataDir } from './lib/dataDir.js';
 import { addComponent, editComponent } from './lib/designHistory.js';
 import { waitUntil } from './lib/pace.js';
+import { coldApplyMs } from './lib/coldApply.js';
 import { machine, pinSelf, waitForQuietCores } from './lib/proc.js';
 import { round } from './lib/stats.js';
 import { createDesign, startWeft, type WeftHub } from './lib/weftHub.js';
@@ -43,9 +44,9 @@ const log = (message: string) => process.stderr.write(`bench:load ${message}\n`)
 
 /**
  * Sends the whole history as `UPDATES` updates and resolves once all of it is durable, with the
- * size in bytes of the resulting document state (what a new client has to download and apply).
+ * resulting document state (what a new client has to download and apply).
  */
-async function sendHistory(hub: WeftHub, designId: string): Promise<number> {
+async function sendHistory(hub: WeftHub, designId: string): Promise<Uint8Array> {
   const doc = new Y.Doc();
   let durable = 0;
   const socket = await openAckSocket(hub.wsUrl, designId, (clocks) => {
@@ -70,7 +71,7 @@ async function sendHistory(hub: WeftHub, designId: string): Promise<number> {
       if (updates % IN_FLIGHT === 0) await acknowledged();
     }
     await acknowledged();
-    return Y.encodeStateAsUpdate(doc).byteLength;
+    return Y.encodeStateAsUpdate(doc);
   } finally {
     await socket.close();
     doc.destroy();
@@ -84,11 +85,11 @@ async function buildDesign(data: string) {
     const started = performance.now();
     const designId = await createDesign(hub.url, 'cold load');
     log(`sending ${COMPONENTS} components and ${UPDATES} updates in all`);
-    const stateBytes = await sendHistory(hub, designId);
+    const state = await sendHistory(hub, designId);
     const buildSeconds = (performance.now() - started) / 1000;
     const stopping = performance.now();
     await hub.stop();
-    return { designId, stateBytes, buildSeconds, shutdownMs: performance.now() - stopping };
+    return { designId, state, buildSeconds, shutdownMs: performance.now() - stopping };
   } finally {
     await hub.stop();
   }
@@ -102,9 +103,14 @@ async function measureRestart(data: string, designId: string) {
   const hub = await startWeft(SERVER_CORE, data);
   const listening = performance.now();
   const doc = new Y.Doc();
-  // Time the client spends applying what it receives, to tell its share from the hub's.
+  // Time the client spends applying what it receives, to tell its share from the hub's. Its
+  // first transaction applies the hub's step 2: until then, the time was the hub's and the wire's.
   let applyMs = 0;
-  doc.on('beforeTransaction', () => (applyMs -= performance.now()));
+  let stateArrived = NaN;
+  doc.on('beforeTransaction', () => {
+    if (Number.isNaN(stateArrived)) stateArrived = performance.now();
+    applyMs -= performance.now();
+  });
   doc.on('afterTransaction', () => (applyMs += performance.now()));
   let provider: WebsocketProvider | undefined;
   try {
@@ -129,6 +135,7 @@ async function measureRestart(data: string, designId: string) {
     const result = {
       spawnToListeningMs: round(listening - spawned),
       connectToSyncedMs: round(synced - connecting),
+      connectToStateMs: round(stateArrived - connecting),
       clientApplyMs: round(applyMs),
       spawnToSyncedMs: round(synced - spawned),
       serverRssMiB: round(hub.rssBytes() / 2 ** 20),
@@ -154,13 +161,17 @@ async function main(): Promise<void> {
   pinSelf(CLIENT_CORE);
   const data = await tempDataDir('weft-bench-load-');
   try {
-    const { designId, stateBytes, buildSeconds, shutdownMs } = await buildDesign(data.path);
+    const { designId, state, buildSeconds, shutdownMs } = await buildDesign(data.path);
     log(`history durable in ${round(buildSeconds)} s; shutdown took ${round(shutdownMs)} ms`);
     const disk = await diskUsage(data.path);
 
     const runs = [];
     for (let i = 0; i < RESTARTS; i++) runs.push(await measureRestart(data.path, designId));
     const connectToSynced = spread(runs.map((run) => run.connectToSyncedMs));
+    const connectToState = spread(runs.map((run) => run.connectToStateMs));
+    const freshProcessApply = spread(
+      Array.from({ length: RESTARTS }, () => round(coldApplyMs(state, CLIENT_CORE))),
+    );
     const spawnToSynced = spread(runs.map((run) => run.spawnToSyncedMs));
     console.log(
       JSON.stringify({
@@ -177,7 +188,7 @@ async function main(): Promise<void> {
         build: {
           seconds: round(buildSeconds),
           shutdownMs: round(shutdownMs),
-          stateMiB: round(stateBytes / 2 ** 20, 2),
+          stateMiB: round(state.byteLength / 2 ** 20, 2),
         },
         disk: {
           apparentMiB: round(disk.apparentBytes / 2 ** 20, 2),
@@ -185,10 +196,16 @@ async function main(): Promise<void> {
         },
         runs,
         connectToSyncedMs: connectToSynced,
+        /** The hub's share: from connecting until the client starts applying the state. */
+        connectToStateMs: connectToState,
+        /** The stock client's floor: applying the same state in a fresh process, no server. */
+        freshProcessApplyMs: freshProcessApply,
         spawnToSyncedMs: spawnToSynced,
         targets: {
           syncedMs: TARGET_MS,
           connectToSyncedPass: connectToSynced.max < TARGET_MS,
+          connectToStatePass: connectToState.max < TARGET_MS,
+          freshProcessApplyPass: freshProcessApply.max < TARGET_MS,
           spawnToSyncedPass: spawnToSynced.max < TARGET_MS,
         },
       }),

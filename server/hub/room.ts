@@ -197,9 +197,11 @@ export class Room {
         );
       case SyncMessageType.step2:
       case SyncMessageType.update:
+        // Every client answers sync step 1 with its state, usually empty. An empty one changes
+        // nothing, and must not make an unbuilt room build while its stored state is being sent.
+        if (isEmptyUpdate(payload)) return this.durability?.request(conn);
         if (conn.readOnly) {
-          // Every client answers sync step 1 with its state, usually empty: only real changes count.
-          if (!isEmptyUpdate(payload)) this.metrics.dropped.inc('read_only');
+          this.metrics.dropped.inc('read_only');
           return;
         }
         this.metrics.updatesReceived.inc();
@@ -261,7 +263,9 @@ export class Room {
   }
 
   private broadcast(message: Uint8Array): void {
-    for (const conn of this.connections) conn.send(message);
+    // One Buffer view for every connection: `ws` wraps any other Uint8Array anew for each send.
+    const shared = Buffer.from(message.buffer, message.byteOffset, message.byteLength);
+    for (const conn of this.connections) conn.send(shared);
     this.metrics.messagesSent.inc(this.connections.size);
     this.metrics.bytesSent.inc(this.connections.size * message.byteLength);
   }

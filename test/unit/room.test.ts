@@ -8,7 +8,7 @@ import { ProtocolError, type Connection } from '../../server/hub/connection.js';
 import { Room } from '../../server/hub/room.js';
 import type { StoredDoc } from '../../server/store/docLog.js';
 import { createHubMetrics } from '../../server/metrics/hubMetrics.js';
-import { encodeSyncStep1, encodeUpdate } from '../../shared/messages.js';
+import { encodeSyncStep1, encodeSyncStep2, encodeUpdate } from '../../shared/messages.js';
 import { CloseCode, MessageType, SyncMessageType } from '../../shared/protocol.js';
 
 class FakeConnection implements Connection {
@@ -19,11 +19,24 @@ class FakeConnection implements Connection {
     readonly wantsAcks = false,
   ) {}
   send(message: Uint8Array, onSent?: () => void): void {
-    this.sent.push(message);
+    // Compared as plain bytes: the room may hand out Buffers.
+    this.sent.push(new Uint8Array(message));
     onSent?.();
   }
   close(code: number): void {
     this.closedWith ??= code;
+  }
+}
+
+/** A connection whose messages leave only when told to, like a large send on a slow link. */
+class SlowConnection extends FakeConnection {
+  private readonly leaving: (() => void)[] = [];
+  override send(message: Uint8Array, onSent?: () => void): void {
+    super.send(message);
+    if (onSent) this.leaving.push(onSent);
+  }
+  finishSending(): void {
+    for (const sent of this.leaving.splice(0)) sent();
   }
 }
 
@@ -162,6 +175,25 @@ describe('Room', () => {
     // Built once the answer has left; the built document holds everything stored.
     await new Promise((resolve) => setImmediate(resolve));
     expect(room.doc.getMap('m').toJSON()).toEqual({ snapshot: 1, log: 2 });
+  });
+
+  it('does not build while the stored state is still on its way, whatever empty answers arrive', async () => {
+    const { stored, original } = storedDoc();
+    const snapshotOnly = { ...stored, parts: [Y.encodeStateAsUpdate(original)], logEntries: 0 };
+    snapshotOnly.snapshotStateVector = Y.encodeStateVector(original);
+    const metrics = createHubMetrics({ openRooms: () => 1, connections: () => 0 });
+    const ydoc = new Y.Doc();
+    const room = new Room('designs/slow', ydoc, snapshotOnly, null, metrics);
+    const conn = new SlowConnection();
+    room.join(conn);
+    room.receive(conn, encodeSyncStep1(new Y.Doc()));
+    // The client's answer to the room's step 1: its own (empty) state.
+    room.receive(conn, encodeSyncStep2(new Y.Doc(), Y.encodeStateVector(new Y.Doc())));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(ydoc.getMap('m').size).toBe(0);
+    conn.finishSending();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(ydoc.getMap('m').toJSON()).toEqual({ snapshot: 1, log: 2 });
   });
 
   it('sends step 1 from the stored state vector and a complete step 2 from snapshot and log', () => {
