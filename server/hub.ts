@@ -52,9 +52,11 @@ export async function startHub(config: HubConfig, logger: Logger = createLogger(
       compactEntries: config.compactEntries,
       compactBytes: config.compactBytes,
     },
-    onEdit: (roomName) => {
+    editListener: (roomName) => {
       const room = parseRoomName(roomName);
-      if (room?.kind === 'design') designs?.noteEdited(room.designId);
+      if (room?.kind !== 'design') return undefined;
+      const { designId } = room;
+      return () => designs?.noteEdited(designId);
     },
   });
   designs = new DesignService(records, log, rooms, (what, error) => {

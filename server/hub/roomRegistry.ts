@@ -24,8 +24,11 @@ export interface RoomRegistryOptions {
   graceMs: number;
   /** When updates are written and when logs are compacted. */
   writes: WritePolicy;
-  /** Called on every change to a stored document, e.g. to keep `updatedAt` current. */
-  onEdit?: (roomName: string) => void;
+  /**
+   * Asked once per loaded room for what to call on every change to its stored document, e.g.
+   * to keep `updatedAt` current (changes come by the thousand per second: decide once).
+   */
+  editListener?: (roomName: string) => (() => void) | undefined;
 }
 
 interface Entry {
@@ -145,10 +148,10 @@ export class RoomRegistry {
       this.logger.error(`loading ${spec.name} failed`, error);
       throw new RoomLoadError(spec.name, error);
     }
-    const { onEdit } = this.options;
+    const onEdit = this.options.editListener?.(spec.name);
     if (onEdit) {
       doc.on('update', (_update: Uint8Array, origin: unknown) => {
-        if (origin !== LOAD_ORIGIN) onEdit(spec.name);
+        if (origin !== LOAD_ORIGIN) onEdit();
       });
     }
     const events = {
