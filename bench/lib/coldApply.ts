@@ -4,9 +4,7 @@
  * faster than this, however fast it answers.
  */
 import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+import { PROJECT_ROOT } from './build.js';
 
 const SCRIPT = `
 import * as Y from 'yjs';
@@ -23,7 +21,7 @@ export function coldApplyMs(state: Uint8Array, core: number): number {
   const result = spawnSync(
     'taskset',
     ['-c', String(core), process.execPath, '--input-type=module', '-e', SCRIPT],
-    { input: state, cwd: ROOT, encoding: 'utf8' },
+    { input: state, cwd: PROJECT_ROOT, encoding: 'utf8' },
   );
   const ms = Number(result.stdout);
   if (result.status !== 0 || !Number.isFinite(ms)) {

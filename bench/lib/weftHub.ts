@@ -3,25 +3,11 @@
  * process pinned to a core, on a data folder of its own, and killed should the benchmark exit
  * without stopping it.
  */
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { buildOnce, PROJECT_ROOT } from './build.js';
 import { startPinned, type ServerProcess } from './proc.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** The compiled hub, exactly what `npm start` runs. */
-const MAIN = `${ROOT}dist/server/main.js`;
-let built = false;
-
-/** Compiles the server once per benchmark run, so the numbers are for the current source. */
-function buildOnce(): void {
-  if (built) return;
-  const result = spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], {
-    cwd: ROOT,
-    stdio: 'inherit',
-  });
-  if (result.status !== 0) throw new Error('compiling the hub failed');
-  built = true;
-}
+const MAIN = `${PROJECT_ROOT}dist/server/main.js`;
 const LISTENING = /^weft listening on (http:\/\/\S+)$/;
 /** An overloaded hub answers HTTP late; its metrics are not worth waiting longer for. */
 const METRICS_TIMEOUT_MS = 10_000;
