@@ -11,7 +11,10 @@ import type { HubConfig } from './config.js';
 import { DesignService } from './designs/designService.js';
 import { createApp } from './http/app.js';
 import { InFlightRequests } from './http/inFlight.js';
+import type { Room } from './hub/room.js';
 import { RoomRegistry } from './hub/roomRegistry.js';
+import { inferenceAttacher } from './inference/designInference.js';
+import { KUBERNETES_RELATIONSHIPS } from '../shared/relationships/kubernetes.js';
 import { WebSocketHub, type RoomAccess } from './hub/websocketHub.js';
 import { createLogger, type Logger } from './log.js';
 import { createHubMetrics, type HubMetrics } from './metrics/hubMetrics.js';
@@ -45,6 +48,7 @@ export async function startHub(config: HubConfig, logger: Logger = createLogger(
   const records = new DesignRecords(db);
 
   let designs: DesignService | undefined;
+  let attachInference: ((room: Room) => (() => void) | undefined) | undefined;
   rooms = new RoomRegistry(log, metrics, logger, {
     graceMs: config.roomGraceMs,
     writes: {
@@ -52,6 +56,7 @@ export async function startHub(config: HubConfig, logger: Logger = createLogger(
       compactEntries: config.compactEntries,
       compactBytes: config.compactBytes,
     },
+    attach: (room) => attachInference?.(room),
     editListener: (roomName) => {
       const room = parseRoomName(roomName);
       if (room?.kind !== 'design') return undefined;
@@ -59,7 +64,8 @@ export async function startHub(config: HubConfig, logger: Logger = createLogger(
       return () => designs?.noteEdited(designId);
     },
   });
-  designs = new DesignService(records, log, rooms, (what, error) => {
+  attachInference = inferenceAttacher(rooms, KUBERNETES_RELATIONSHIPS, logger);
+  designs = new DesignService(records, log, rooms, KUBERNETES_RELATIONSHIPS, (what, error) => {
     metrics.persistErrors.inc();
     logger.error(`${what} failed`, error);
   });

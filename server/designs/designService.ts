@@ -6,11 +6,15 @@
 import { randomBytes } from 'node:crypto';
 import * as Y from 'yjs';
 import { readDesign, writeMeta } from '../../shared/design/convert.js';
+import { readDerivedRelationships, type DerivedRelationship } from '../../shared/design/derived.js';
 import type { DesignContent } from '../../shared/design/model.js';
+import type { RelationshipDefinition } from '../../shared/relationships/definition.js';
+import { RelationshipEngine } from '../../shared/relationships/engine.js';
 import { CloseCode } from '../../shared/protocol.js';
 import { derivedRoom, designRoom, isValidId } from '../../shared/rooms.js';
 import { notFound } from '../errors.js';
 import { HUB_ORIGIN } from '../hub/room.js';
+import { withStatus } from '../inference/designInference.js';
 import type { RoomRegistry } from '../hub/roomRegistry.js';
 import type { DesignRecords, DesignRecord } from '../store/designRecords.js';
 import { applyStoredDoc, type DocLog } from '../store/docLog.js';
@@ -37,6 +41,7 @@ export class DesignService {
     private readonly records: DesignRecords,
     private readonly log: DocLog,
     private readonly rooms: RoomRegistry,
+    private readonly definitions: readonly RelationshipDefinition[],
     /** Told about background writes that failed (no request is waiting to hear about them). */
     private readonly onWriteError: (what: string, error: unknown) => void,
   ) {}
@@ -67,11 +72,22 @@ export class DesignService {
   get(id: string): DesignDetail {
     const record = this.require(id);
     const content = this.readContent(id);
+    const inferred = this.inferred(id, content)
+      .filter((relationship) => relationship.status !== 'rejected')
+      .map(({ id, kind, type, subType, from, to }) => ({
+        id,
+        kind,
+        type,
+        subType,
+        from,
+        to,
+        origin: 'inferred' as const,
+      }));
     return {
       ...record,
       components: content.components,
       layout: content.layout,
-      relationships: content.relationships,
+      relationships: [...content.relationships, ...inferred],
     };
   }
 
@@ -136,6 +152,20 @@ export class DesignService {
     const record = this.find(id);
     if (!record) throw notFound('design', id);
     return record;
+  }
+
+  /**
+   * The inferred relationships: those the hub keeps in the live derived room, or, for a design
+   * nobody has open, worked out now from its content (the same engine; nothing is written).
+   */
+  private inferred(id: string, content: DesignContent): DerivedRelationship[] {
+    const live = this.rooms.loaded(derivedRoom(id));
+    if (live) return readDerivedRelationships(live.doc);
+    const engine = new RelationshipEngine(this.definitions);
+    engine.update({ upserted: content.components, removed: [] });
+    return [...engine.relationships.values()].map((relationship) =>
+      withStatus(relationship, content.overrides[relationship.id]),
+    );
   }
 
   private readContent(id: string): DesignContent {

@@ -51,6 +51,8 @@ export class Room {
   private storedParts: Uint8Array[] | null;
   /** Step 1 for an unbuilt room, from the stored state vector. */
   private storedStep1: Uint8Array | null = null;
+  /** Waiting for the document to be built (see `whenBuilt`). */
+  private builtWaiters: (() => void)[] = [];
 
   constructor(
     readonly name: string,
@@ -80,6 +82,16 @@ export class Room {
   get doc(): Y.Doc {
     this.build();
     return this.ydoc;
+  }
+
+  /**
+   * Runs `then` soon after the document is built from storage (at once when it is), never in
+   * the middle of handling a message. Work that needs the whole document (inference) waits for
+   * this rather than building it early, which would slow the first client of a cold room down.
+   */
+  whenBuilt(then: () => void): void {
+    if (this.storedParts === null) setImmediate(then);
+    else this.builtWaiters.push(then);
   }
 
   get connectionCount(): number {
@@ -138,6 +150,7 @@ export class Room {
 
   destroy(): void {
     this.pendingUpdates = [];
+    this.builtWaiters = [];
     this.storedParts = null;
     this.storedStep1 = null;
     this.ydoc.off('update', this.onDocUpdate);
@@ -156,6 +169,7 @@ export class Room {
     try {
       applyStoredDoc(this.ydoc, parts, LOAD_ORIGIN);
     } catch (error) {
+      this.builtWaiters = [];
       this.writer?.close();
       this.metrics.roomLoadFailures.inc();
       this.closeAll(CloseCode.roomLoadFailed, 'stored document could not be loaded');
@@ -164,6 +178,7 @@ export class Room {
     this.storedStep1 = null;
     // Acknowledgements requested meanwhile can be sealed now.
     this.scheduleTurnEnd();
+    for (const then of this.builtWaiters.splice(0)) setImmediate(then);
   }
 
   /**

@@ -29,6 +29,11 @@ export interface RoomRegistryOptions {
    * to keep `updatedAt` current (changes come by the thousand per second: decide once).
    */
   editListener?: (roomName: string) => (() => void) | undefined;
+  /**
+   * Told of every stored room once it is loaded, e.g. to run inference on a design; what it
+   * returns is called when the room goes (unloaded or evicted), before anything else.
+   */
+  attach?: (room: Room) => (() => void) | undefined;
 }
 
 interface Entry {
@@ -38,6 +43,8 @@ interface Entry {
   unloadTimer: NodeJS.Timeout | null;
   /** Set while unloading; resolves once the room is gone. */
   unloading: Promise<void> | null;
+  /** Undoes `attach`. */
+  detach: (() => void) | undefined;
 }
 
 export class RoomRegistry {
@@ -82,8 +89,10 @@ export class RoomRegistry {
     }
     if (this.closing) throw shuttingDown();
     if (!entry) {
-      entry = { room: this.load(spec), holds: 0, unloadTimer: null, unloading: null };
+      const room = this.load(spec);
+      entry = { room, holds: 0, unloadTimer: null, unloading: null, detach: undefined };
       this.entries.set(spec.name, entry);
+      if (spec.persistent) entry.detach = this.options.attach?.(room);
     }
     entry.holds += 1;
     if (entry.unloadTimer) clearTimeout(entry.unloadTimer);
@@ -117,6 +126,8 @@ export class RoomRegistry {
   async evict(name: string, code: number, reason: string): Promise<void> {
     const entry = this.entries.get(name);
     if (!entry) return;
+    entry.detach?.();
+    entry.detach = undefined;
     entry.room.writer?.close();
     entry.room.closeAll(code, reason);
     if (entry.unloading) return entry.unloading;
@@ -178,6 +189,8 @@ export class RoomRegistry {
     entry.unloadTimer = null;
     entry.unloading = (async () => {
       const { room } = entry;
+      entry.detach?.();
+      entry.detach = undefined;
       try {
         room.flushPendingUpdates();
         await room.writer?.flushed();

@@ -63,6 +63,28 @@ export function writeComponent(doc: Y.Doc, component: Component): void {
   doc.getMap(DesignKey.components).set(id, toYMap(fields as unknown as JsonObject));
 }
 
+/**
+ * Sets one value inside a component (e.g. `['namespace']` or `['config', 'spec', 'replicas']`),
+ * creating maps on the way; everything else of the component is left as it is. Does nothing
+ * if the component does not exist.
+ */
+export function writeComponentValue(
+  doc: Y.Doc,
+  componentId: string,
+  path: readonly string[],
+  value: JsonValue,
+): void {
+  const component = doc.getMap(DesignKey.components).get(componentId);
+  if (!(component instanceof Y.Map) || path.length === 0) return;
+  let map = component as Y.Map<unknown>;
+  for (const step of path.slice(0, -1)) {
+    let next: unknown = map.get(step);
+    if (!(next instanceof Y.Map)) map.set(step, (next = new Y.Map<unknown>()));
+    map = next as Y.Map<unknown>;
+  }
+  map.set(path[path.length - 1]!, toYValue(value));
+}
+
 /** Sets a component's position. Layout changes never trigger inference. */
 export function writeLayout(doc: Y.Doc, componentId: string, entry: LayoutEntry): void {
   doc.getMap(DesignKey.layout).set(componentId, toYMap({ ...entry }));
@@ -103,6 +125,12 @@ export function readDesign(doc: Y.Doc): DesignContent {
       ),
     ),
   };
+}
+
+/** One component as plain data, or undefined if the design has none of that id. */
+export function readComponentById(doc: Y.Doc, componentId: string): Component | undefined {
+  const value = doc.getMap(DesignKey.components).get(componentId);
+  return value instanceof Y.Map ? readComponent(componentId, value.toJSON()) : undefined;
 }
 
 function entries(doc: Y.Doc, key: string): [string, unknown][] {

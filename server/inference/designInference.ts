@@ -1,0 +1,222 @@
+/**
+ * Keeps one design's derived room in step with its components: relationship inference after
+ * every change, batched per event-loop turn.
+ *
+ * - Changes to `components` (any depth) mark those components; `layout` is not watched, so
+ *   moving things triggers nothing.
+ * - The engine's patches are written to the design with INFERENCE_ORIGIN; changes of that
+ *   origin are not fed back (the engine already holds the patched state), so they never loop.
+ * - Inferred relationships go to the derived room's `relationships`, each with the status the
+ *   design's `overrides` give it (accepted, rejected, or just inferred).
+ * - On start the whole design is evaluated and the derived room is made to match it exactly,
+ *   so whatever it held from before a restart is corrected.
+ */
+import * as Y from 'yjs';
+import { DesignKey, readComponentById, writeComponentValue } from '../../shared/design/convert.js';
+import {
+  readDerivedRelationships,
+  removeDerivedRelationship,
+  writeDerivedRelationship,
+  type DerivedRelationship,
+  type RelationshipStatus,
+} from '../../shared/design/derived.js';
+import type { Component } from '../../shared/design/model.js';
+import type { RelationshipDefinition } from '../../shared/relationships/definition.js';
+import {
+  RelationshipEngine,
+  type InferenceAction,
+  type InferredRelationship,
+} from '../../shared/relationships/engine.js';
+import { derivedRoom, parseRoomName } from '../../shared/rooms.js';
+import { HubError } from '../errors.js';
+import { HUB_ORIGIN, LOAD_ORIGIN, type Room } from '../hub/room.js';
+import type { RoomRegistry } from '../hub/roomRegistry.js';
+import type { Logger } from '../log.js';
+
+/** Transaction origin of the patches inference makes to a design. */
+export const INFERENCE_ORIGIN = Symbol('weft-inference');
+
+export class DesignInference {
+  private readonly engine: RelationshipEngine;
+  private readonly dirty = new Set<string>();
+  private scheduled = false;
+  private started = false;
+  private stopped = false;
+
+  constructor(
+    private readonly design: Room,
+    private readonly derived: Room,
+    definitions: readonly RelationshipDefinition[],
+  ) {
+    this.engine = new RelationshipEngine(definitions);
+  }
+
+  /** Starts once the design's document is built; nothing is built early for it. */
+  start(): void {
+    this.design.whenBuilt(() => {
+      if (this.stopped) return;
+      this.started = true;
+      this.components.observeDeep(this.onComponentsChanged);
+      this.overrides.observe(this.onOverridesChanged);
+      this.evaluateAll();
+    });
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (!this.started) return;
+    this.components.unobserveDeep(this.onComponentsChanged);
+    this.overrides.unobserve(this.onOverridesChanged);
+  }
+
+  private get components(): Y.Map<unknown> {
+    return this.design.doc.getMap(DesignKey.components);
+  }
+
+  private get overrides(): Y.Map<unknown> {
+    return this.design.doc.getMap(DesignKey.overrides);
+  }
+
+  private evaluateAll(): void {
+    const components = [...this.components.keys()]
+      .map((id) => readComponentById(this.design.doc, id))
+      .filter((component): component is Component => component !== undefined);
+    const actions = this.engine.update({ upserted: components, removed: [] });
+    this.applyPatches(actions);
+    // Make the derived room match, writing only what differs from what it already holds.
+    const held = new Map(readDerivedRelationships(this.derived.doc).map((r) => [r.id, r]));
+    this.derived.doc.transact(() => {
+      const wanted = this.engine.relationships;
+      for (const id of held.keys()) {
+        if (!wanted.has(id)) removeDerivedRelationship(this.derived.doc, id);
+      }
+      for (const relationship of wanted.values()) {
+        const derived = this.derive(relationship);
+        const existing = held.get(relationship.id);
+        if (!existing || !sameRelationship(existing, derived)) {
+          writeDerivedRelationship(this.derived.doc, derived);
+        }
+      }
+    }, HUB_ORIGIN);
+  }
+
+  private readonly onComponentsChanged = (
+    events: Y.YEvent<Y.AbstractType<unknown>>[],
+    transaction: Y.Transaction,
+  ): void => {
+    if (transaction.origin === INFERENCE_ORIGIN || transaction.origin === LOAD_ORIGIN) return;
+    for (const event of events) {
+      // A change inside a component has its id first in the path; one to the map itself
+      // names the components added or deleted.
+      const [componentId] = event.path;
+      if (typeof componentId === 'string') this.dirty.add(componentId);
+      else for (const key of event.changes.keys.keys()) this.dirty.add(key);
+    }
+    this.schedule();
+  };
+
+  private readonly onOverridesChanged = (event: Y.YMapEvent<unknown>): void => {
+    this.derived.doc.transact(() => {
+      for (const id of event.keysChanged) {
+        const relationship = this.engine.relationships.get(id);
+        if (relationship) this.writeRelationship(relationship);
+      }
+    }, HUB_ORIGIN);
+  };
+
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(this.evaluateChanges);
+  }
+
+  private readonly evaluateChanges = (): void => {
+    this.scheduled = false;
+    if (this.stopped || this.dirty.size === 0) return;
+    const upserted: Component[] = [];
+    const removed: string[] = [];
+    for (const id of this.dirty) {
+      const component = readComponentById(this.design.doc, id);
+      if (component) upserted.push(component);
+      else removed.push(id);
+    }
+    this.dirty.clear();
+    const actions = this.engine.update({ upserted, removed });
+    this.applyPatches(actions);
+    this.derived.doc.transact(() => {
+      for (const action of actions) {
+        if (action.action === 'add') this.writeRelationship(action.relationship);
+        else if (action.action === 'remove') removeDerivedRelationship(this.derived.doc, action.id);
+      }
+    }, HUB_ORIGIN);
+  };
+
+  private applyPatches(actions: InferenceAction[]): void {
+    const patches = actions.filter((action) => action.action === 'patch');
+    if (patches.length === 0) return;
+    this.design.doc.transact(() => {
+      for (const patch of patches) {
+        writeComponentValue(this.design.doc, patch.component, patch.path, patch.value);
+      }
+    }, INFERENCE_ORIGIN);
+  }
+
+  private writeRelationship(relationship: InferredRelationship): void {
+    writeDerivedRelationship(this.derived.doc, this.derive(relationship));
+  }
+
+  private derive(relationship: InferredRelationship): DerivedRelationship {
+    return withStatus(relationship, this.overrides.get(relationship.id));
+  }
+}
+
+/** A relationship as the derived room holds it, with the status a user decision gives it. */
+export function withStatus(
+  relationship: InferredRelationship,
+  decision: unknown,
+): DerivedRelationship {
+  const status: RelationshipStatus =
+    decision === 'accepted' || decision === 'rejected' ? decision : 'inferred';
+  return { ...relationship, status };
+}
+
+const FIELDS = ['kind', 'type', 'subType', 'from', 'to', 'definition', 'status', 'via'] as const;
+
+const sameRelationship = (a: DerivedRelationship, b: DerivedRelationship): boolean =>
+  FIELDS.every((field) => a[field] === b[field]);
+
+/**
+ * What the room registry calls for each loaded room: for a design room, starts inference
+ * into its derived room (held loaded meanwhile); returns how to stop it.
+ */
+export function inferenceAttacher(
+  rooms: RoomRegistry,
+  definitions: readonly RelationshipDefinition[],
+  logger: Logger,
+): (room: Room) => (() => void) | undefined {
+  return (design) => {
+    const name = parseRoomName(design.name);
+    if (name?.kind !== 'design') return undefined;
+    let inference: DesignInference | undefined;
+    let derived: Room | undefined;
+    let detached = false;
+    rooms.acquire({ name: derivedRoom(name.designId), persistent: true }).then(
+      (room) => {
+        if (detached) return rooms.release(room);
+        derived = room;
+        inference = new DesignInference(design, room, definitions);
+        inference.start();
+      },
+      (error: unknown) => {
+        // Shutting down, or unreadable derived data: the design itself still works.
+        if (!(error instanceof HubError))
+          logger.error(`inference for ${design.name} did not start`, error);
+      },
+    );
+    return () => {
+      detached = true;
+      inference?.stop();
+      if (derived) rooms.release(derived);
+    };
+  };
+}

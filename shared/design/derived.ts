@@ -1,0 +1,46 @@
+/**
+ * The derived room of a design (`designs/<id>/derived`): what the hub works out about it.
+ * Entries are plain JSON values, each replaced whole, because only the hub writes them.
+ */
+import * as Y from 'yjs';
+import type { OverrideDecision } from './model.js';
+
+export const DerivedKey = {
+  relationships: 'relationships',
+  findings: 'findings',
+  deployments: 'deployments',
+} as const;
+
+/** An inferred relationship as it stands: `inferred` until someone accepts or rejects it. */
+export type RelationshipStatus = 'inferred' | OverrideDecision;
+
+export interface DerivedRelationship {
+  id: string;
+  kind: string;
+  type: string;
+  subType: string;
+  from: string;
+  to: string;
+  /** The definition that inferred it. */
+  definition: string;
+  status: RelationshipStatus;
+  /** The intermediary of a three-party relationship (a RoleBinding, say). */
+  via?: string;
+}
+
+const relationshipsOf = (doc: Y.Doc) =>
+  doc.getMap<Omit<DerivedRelationship, 'id'>>(DerivedKey.relationships);
+
+/** Adds or replaces one relationship. */
+export function writeDerivedRelationship(doc: Y.Doc, relationship: DerivedRelationship): void {
+  const { id, ...fields } = relationship;
+  relationshipsOf(doc).set(id, fields);
+}
+
+export function removeDerivedRelationship(doc: Y.Doc, id: string): void {
+  relationshipsOf(doc).delete(id);
+}
+
+export function readDerivedRelationships(doc: Y.Doc): DerivedRelationship[] {
+  return [...relationshipsOf(doc).entries()].map(([id, fields]) => ({ id, ...fields }));
+}
