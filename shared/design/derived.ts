@@ -3,7 +3,7 @@
  * Entries are plain JSON values, each replaced whole, because only the hub writes them.
  */
 import * as Y from 'yjs';
-import type { OverrideDecision } from './model.js';
+import type { OverrideDecision, Relationship } from './model.js';
 
 export const DerivedKey = {
   relationships: 'relationships',
@@ -14,13 +14,7 @@ export const DerivedKey = {
 /** An inferred relationship as it stands: `inferred` until someone accepts or rejects it. */
 export type RelationshipStatus = 'inferred' | OverrideDecision;
 
-export interface DerivedRelationship {
-  id: string;
-  kind: string;
-  type: string;
-  subType: string;
-  from: string;
-  to: string;
+export interface DerivedRelationship extends Omit<Relationship, 'origin'> {
   /** The definition that inferred it. */
   definition: string;
   status: RelationshipStatus;
