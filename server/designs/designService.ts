@@ -5,14 +5,21 @@
  */
 import { randomBytes } from 'node:crypto';
 import * as Y from 'yjs';
-import { readDesign, writeMeta } from '../../shared/design/convert.js';
+import { readDesign, writeComponent, writeLayout, writeMeta } from '../../shared/design/convert.js';
+import { gridLayout } from '../../shared/design/gridLayout.js';
+import {
+  ManifestError,
+  parseManifests,
+  printManifests,
+  toComponent,
+} from '../../shared/design/manifests.js';
 import { readDerivedRelationships, type DerivedRelationship } from '../../shared/design/derived.js';
 import type { DesignContent } from '../../shared/design/model.js';
 import type { RelationshipDefinition } from '../../shared/relationships/definition.js';
 import { RelationshipEngine } from '../../shared/relationships/engine.js';
 import { CloseCode } from '../../shared/protocol.js';
 import { derivedRoom, designRoom, isValidId } from '../../shared/rooms.js';
-import { notFound } from '../errors.js';
+import { badRequest, notFound } from '../errors.js';
 import { HUB_ORIGIN } from '../hub/room.js';
 import { withStatus } from '../inference/designInference.js';
 import type { RoomRegistry } from '../hub/roomRegistry.js';
@@ -30,6 +37,7 @@ const UPDATED_AT_DELAY_MS = 2_000;
 
 /** 12 URL-safe characters: enough randomness that ids never collide in practice. */
 const newDesignId = (): string => randomBytes(ID_BYTES).toString('base64url');
+const newComponentId = newDesignId;
 
 export class DesignService {
   /** Designs being deleted: refused at once, before their records are gone from disk. */
@@ -54,12 +62,22 @@ export class DesignService {
     return this.records.list();
   }
 
-  /** Creates the record and the document's first update (its `meta`) in one LMDB batch. */
-  async create(input: DesignCreate): Promise<DesignRecord> {
+  /**
+   * Creates the record and the document's first update (its `meta`, and any components and
+   * layout given) in one LMDB batch.
+   */
+  async create(
+    input: DesignCreate,
+    initial: Pick<DesignContent, 'components' | 'layout'> = { components: [], layout: {} },
+  ): Promise<DesignRecord> {
     const now = new Date().toISOString();
     const record: DesignRecord = { id: newDesignId(), ...input, createdAt: now, updatedAt: now };
     const doc = new Y.Doc();
-    writeMeta(doc, { name: record.name, description: record.description, labels: {} });
+    doc.transact(() => {
+      writeMeta(doc, { name: record.name, description: record.description, labels: {} });
+      for (const component of initial.components) writeComponent(doc, component);
+      for (const [id, entry] of Object.entries(initial.layout)) writeLayout(doc, id, entry);
+    });
     const firstUpdate = Y.encodeStateAsUpdate(doc);
     doc.destroy();
     await Promise.all([
@@ -89,6 +107,36 @@ export class DesignService {
       layout: content.layout,
       relationships: [...content.relationships, ...inferred],
     };
+  }
+
+  /**
+   * Creates a design from Kubernetes manifests: one component per object (kinds nobody knows
+   * are kept as they are), each namespaced one placed in its Namespace when the import has
+   * one, laid out on a grid. Throws a 400 naming the document and line of anything unusable.
+   */
+  async importManifests(input: DesignCreate, text: string): Promise<DesignRecord> {
+    let objects;
+    try {
+      objects = parseManifests(text);
+    } catch (error) {
+      if (error instanceof ManifestError) throw badRequest('invalid_manifest', error.message);
+      throw error;
+    }
+    const components = objects.map((object) => toComponent(object, newComponentId()));
+    const namespaces = new Map(
+      components.filter((c) => c.kind === 'Namespace').map((c) => [c.name, c.id]),
+    );
+    for (const component of components) {
+      const parent = component.namespace && namespaces.get(component.namespace);
+      if (parent) component.parent = parent;
+    }
+    return this.create(input, { components, layout: gridLayout(components) });
+  }
+
+  /** The design as multi-document Kubernetes YAML. */
+  manifests(id: string): string {
+    this.require(id);
+    return printManifests(this.readContent(id).components);
   }
 
   /** Updates the record and the document's `meta`, which every connected editor sees. */

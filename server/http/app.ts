@@ -15,6 +15,7 @@ import type { InFlightRequests } from './inFlight.js';
 import { webClient } from './webClient.js';
 
 const MAX_JSON_BODY_BYTES = 1024 * 1024;
+const MAX_MANIFEST_BODY_BYTES = 16 * 1024 * 1024;
 
 export interface AppDeps {
   designs: DesignService;
@@ -27,6 +28,13 @@ export interface AppDeps {
 
 const errorBody = (code: string, message: string) => ({ error: { code, message } });
 
+const limitBody = (maxSize: number) =>
+  bodyLimit({
+    maxSize,
+    onError: (c) =>
+      c.json(errorBody('body_too_large', `request bodies are limited to ${maxSize} bytes`), 413),
+  });
+
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
   app.use(deps.inFlight.track);
@@ -38,16 +46,10 @@ export function createApp(deps: AppDeps): Hono {
     }),
   );
 
-  app.use(
-    '/api/*',
-    bodyLimit({
-      maxSize: MAX_JSON_BODY_BYTES,
-      onError: (c) =>
-        c.json(
-          errorBody('body_too_large', `request bodies are limited to ${MAX_JSON_BODY_BYTES} bytes`),
-          413,
-        ),
-    }),
+  // Manifest imports are larger than any JSON body the API takes; the check runs first.
+  app.use('/api/designs/import', limitBody(MAX_MANIFEST_BODY_BYTES));
+  app.use('/api/*', async (c, next) =>
+    c.req.path === '/api/designs/import' ? next() : limitBody(MAX_JSON_BODY_BYTES)(c, next),
   );
   app.route('/api/designs', designRoutes(deps.designs));
   app.all('/api/*', (c) =>

@@ -1,5 +1,6 @@
 /**
- * `/api/designs`: list, create, read, rename/describe and delete designs.
+ * `/api/designs`: list, create, import from manifests, read (as JSON or manifests),
+ * rename/describe and delete designs.
  */
 import { Hono, type Context } from 'hono';
 import { parseDesignCreate, parseDesignPatch } from '../designs/designInput.js';
@@ -20,7 +21,16 @@ export function designRoutes(designs: DesignService): Hono {
   return new Hono()
     .get('/', (c) => c.json(designs.list()))
     .post('/', async (c) => c.json(await designs.create(parseDesignCreate(await jsonBody(c))), 201))
+    .post('/import', async (c) => {
+      const input = parseDesignCreate({ name: c.req.query('name') ?? '' });
+      return c.json(await designs.importManifests(input, await c.req.text()), 201);
+    })
     .get('/:id', (c) => c.json(designs.get(c.req.param('id'))))
+    .get('/:id/manifests', (c) =>
+      c.body(designs.manifests(c.req.param('id')), 200, {
+        'Content-Type': 'application/yaml; charset=utf-8',
+      }),
+    )
     .patch('/:id', async (c) =>
       c.json(await designs.update(c.req.param('id'), parseDesignPatch(await jsonBody(c)))),
     )

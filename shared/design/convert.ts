@@ -151,6 +151,8 @@ function readComponent(id: string, value: unknown): Component {
   };
   if (typeof fields.namespace === 'string') component.namespace = fields.namespace;
   if (typeof fields.parent === 'string') component.parent = fields.parent;
+  const metadata = asObject(fields.metadata);
+  if (Object.keys(metadata).length > 0) component.metadata = metadata;
   return component;
 }
 

@@ -29,6 +29,11 @@ export interface Component {
   config: JsonObject;
   /** Component id of a grouping/container component. */
   parent?: string;
+  /**
+   * The rest of the resource's `metadata` (finalizers, ownerReferences, generateName, …), kept
+   * so that manifests survive a round trip; name, namespace, labels and annotations are above.
+   */
+  metadata?: JsonObject;
 }
 
 export interface LayoutEntry {
