@@ -5,7 +5,13 @@
  */
 import { randomBytes } from 'node:crypto';
 import * as Y from 'yjs';
-import { readDesign, writeComponent, writeLayout, writeMeta } from '../../shared/design/convert.js';
+import {
+  readDesign,
+  readDisabledChecks,
+  writeComponent,
+  writeLayout,
+  writeMeta,
+} from '../../shared/design/convert.js';
 import { gridLayout } from '../../shared/design/gridLayout.js';
 import {
   ManifestError,
@@ -13,7 +19,12 @@ import {
   printManifests,
   toComponent,
 } from '../../shared/design/manifests.js';
-import { readDerivedRelationships, type DerivedRelationship } from '../../shared/design/derived.js';
+import { findingsFor, type Finding } from '../../shared/checks/bestPractices.js';
+import {
+  readDerivedRelationships,
+  readFindings,
+  type DerivedRelationship,
+} from '../../shared/design/derived.js';
 import type { DesignContent } from '../../shared/design/model.js';
 import type { RelationshipDefinition } from '../../shared/relationships/definition.js';
 import { RelationshipEngine } from '../../shared/relationships/engine.js';
@@ -28,7 +39,14 @@ import { applyStoredDoc, type DocLog } from '../store/docLog.js';
 import type { DesignCreate, DesignPatch } from './designInput.js';
 
 /** A design as `GET /api/designs/:id` returns it. */
-export type DesignDetail = DesignRecord & Omit<DesignContent, 'meta' | 'overrides'>;
+export type DesignDetail = DesignRecord &
+  Omit<DesignContent, 'meta' | 'overrides'> & { findings: Record<string, Finding[]> };
+
+/** What inference found for a design. */
+interface DerivedView {
+  relationships: DerivedRelationship[];
+  findings: Record<string, Finding[]>;
+}
 
 const ID_BYTES = 9;
 
@@ -90,7 +108,8 @@ export class DesignService {
   get(id: string): DesignDetail {
     const record = this.require(id);
     const content = this.readContent(id);
-    const inferred = this.inferred(id, content)
+    const derived = this.derivedView(id, content);
+    const inferred = derived.relationships
       .filter((relationship) => relationship.status !== 'rejected')
       .map(({ id, kind, type, subType, from, to }) => ({
         id,
@@ -106,6 +125,7 @@ export class DesignService {
       components: content.components,
       layout: content.layout,
       relationships: [...content.relationships, ...inferred],
+      findings: derived.findings,
     };
   }
 
@@ -203,26 +223,49 @@ export class DesignService {
   }
 
   /**
-   * The inferred relationships: those the hub keeps in the live derived room, or, for a design
-   * nobody has open, worked out now from its content (the same engine; nothing is written).
+   * What inference found: what the hub keeps in the live derived room, or, for a design nobody
+   * has open, worked out now from its stored content (the same engine and checks; nothing is
+   * written).
    */
-  private inferred(id: string, content: DesignContent): DerivedRelationship[] {
+  private derivedView(id: string, content: DesignContent): DerivedView {
     const live = this.rooms.loaded(derivedRoom(id));
-    if (live) return readDerivedRelationships(live.doc);
+    if (live) {
+      return {
+        relationships: readDerivedRelationships(live.doc),
+        findings: readFindings(live.doc),
+      };
+    }
     const engine = new RelationshipEngine(this.definitions);
     engine.update({ upserted: content.components, removed: [] });
-    return [...engine.relationships.values()].map((relationship) =>
+    const disabled = this.withDesignDoc(id, readDisabledChecks);
+    const findings: Record<string, Finding[]> = {};
+    for (const component of engine.components.values()) {
+      const subject = {
+        component,
+        relationships: engine.relationshipsOf(component.id),
+        components: engine.components,
+      };
+      const found = findingsFor(subject, disabled);
+      if (found.length > 0) findings[component.id] = found;
+    }
+    const relationships = [...engine.relationships.values()].map((relationship) =>
       withStatus(relationship, content.overrides[relationship.id]),
     );
+    return { relationships, findings };
   }
 
   private readContent(id: string): DesignContent {
+    return this.withDesignDoc(id, readDesign);
+  }
+
+  /** Reads the design's document: the live room's, or one built from storage for the purpose. */
+  private withDesignDoc<T>(id: string, read: (doc: Y.Doc) => T): T {
     const live = this.rooms.loaded(designRoom(id));
-    if (live) return readDesign(live.doc);
+    if (live) return read(live.doc);
     const doc = new Y.Doc();
     try {
       applyStoredDoc(doc, this.log.load(designRoom(id)).parts, null);
-      return readDesign(doc);
+      return read(doc);
     } finally {
       doc.destroy();
     }

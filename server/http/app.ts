@@ -6,6 +6,7 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { CHECKS } from '../../shared/checks/bestPractices.js';
 import type { DesignService } from '../designs/designService.js';
 import { HubError } from '../errors.js';
 import type { Logger } from '../log.js';
@@ -52,6 +53,7 @@ export function createApp(deps: AppDeps): Hono {
     c.req.path === '/api/designs/import' ? next() : limitBody(MAX_JSON_BODY_BYTES)(c, next),
   );
   app.route('/api/designs', designRoutes(deps.designs));
+  app.get('/api/checks', (c) => c.json(CHECKS));
   app.all('/api/*', (c) =>
     c.json(errorBody('not_found', `no API route ${c.req.method} ${c.req.path}`), 404),
   );

@@ -1,6 +1,6 @@
 /**
- * Keeps one design's derived room in step with its components: relationship inference after
- * every change, batched per event-loop turn.
+ * Keeps one design's derived room in step with its components: relationship inference and
+ * best-practice findings after every change, batched per event-loop turn.
  *
  * - Changes to `components` (any depth) mark those components; `layout` is not watched, so
  *   moving things triggers nothing.
@@ -8,15 +8,28 @@
  *   origin are not fed back (the engine already holds the patched state), so they never loop.
  * - Inferred relationships go to the derived room's `relationships`, each with the status the
  *   design's `overrides` give it (accepted, rejected, or just inferred).
+ * - Findings are worked out again for every component a change touched: the changed ones, the
+ *   patched ones, and the endpoints of relationships that came or went (a ConfigMap added
+ *   clears the missing-reference finding of the workload that uses it). A change to the
+ *   design's check settings (`meta.checks`) works out all of them again.
  * - On start the whole design is evaluated and the derived room is made to match it exactly,
  *   so whatever it held from before a restart is corrected.
  */
 import * as Y from 'yjs';
-import { DesignKey, readComponentById, writeComponentValue } from '../../shared/design/convert.js';
+import { findingsFor } from '../../shared/checks/bestPractices.js';
+import {
+  CHECK_SETTINGS_KEY,
+  DesignKey,
+  readComponentById,
+  readDisabledChecks,
+  writeComponentValue,
+} from '../../shared/design/convert.js';
 import {
   readDerivedRelationships,
+  readFindings,
   removeDerivedRelationship,
   writeDerivedRelationship,
+  writeFindings,
   type DerivedRelationship,
   type RelationshipStatus,
 } from '../../shared/design/derived.js';
@@ -58,6 +71,7 @@ export class DesignInference {
       this.started = true;
       this.components.observeDeep(this.onComponentsChanged);
       this.overrides.observe(this.onOverridesChanged);
+      this.meta.observeDeep(this.onMetaChanged);
       this.evaluateAll();
     });
   }
@@ -67,6 +81,7 @@ export class DesignInference {
     if (!this.started) return;
     this.components.unobserveDeep(this.onComponentsChanged);
     this.overrides.unobserve(this.onOverridesChanged);
+    this.meta.unobserveDeep(this.onMetaChanged);
   }
 
   private get components(): Y.Map<unknown> {
@@ -75,6 +90,10 @@ export class DesignInference {
 
   private get overrides(): Y.Map<unknown> {
     return this.design.doc.getMap(DesignKey.overrides);
+  }
+
+  private get meta(): Y.Map<unknown> {
+    return this.design.doc.getMap(DesignKey.meta);
   }
 
   private evaluateAll(): void {
@@ -97,7 +116,37 @@ export class DesignInference {
           writeDerivedRelationship(this.derived.doc, derived);
         }
       }
+      this.refreshAllFindings();
     }, HUB_ORIGIN);
+  }
+
+  /** Works out every component's findings, writing only what changed; drops stale entries. */
+  private refreshAllFindings(): void {
+    const held = readFindings(this.derived.doc);
+    for (const id of Object.keys(held)) {
+      if (!this.engine.components.has(id)) writeFindings(this.derived.doc, id, []);
+    }
+    this.refreshFindings(this.engine.components.keys(), held);
+  }
+
+  private refreshFindings(ids: Iterable<string>, held = readFindings(this.derived.doc)): void {
+    const disabled = readDisabledChecks(this.design.doc);
+    for (const id of ids) {
+      const component = this.engine.components.get(id);
+      const findings = component
+        ? findingsFor(
+            {
+              component,
+              relationships: this.engine.relationshipsOf(id),
+              components: this.engine.components,
+            },
+            disabled,
+          )
+        : [];
+      if (JSON.stringify(findings) !== JSON.stringify(held[id] ?? [])) {
+        writeFindings(this.derived.doc, id, findings);
+      }
+    }
   }
 
   private readonly onComponentsChanged = (
@@ -143,12 +192,28 @@ export class DesignInference {
     this.dirty.clear();
     const actions = this.engine.update({ upserted, removed });
     this.applyPatches(actions);
+    const touched = new Set([...upserted.map((component) => component.id), ...removed]);
     this.derived.doc.transact(() => {
       for (const action of actions) {
+        if (action.action === 'patch') {
+          touched.add(action.component);
+          continue;
+        }
+        for (const id of endpointsOf(action.relationship)) touched.add(id);
         if (action.action === 'add') this.writeRelationship(action.relationship);
-        else if (action.action === 'remove') removeDerivedRelationship(this.derived.doc, action.id);
+        else removeDerivedRelationship(this.derived.doc, action.id);
       }
+      this.refreshFindings(touched);
     }, HUB_ORIGIN);
+  };
+
+  private readonly onMetaChanged = (events: Y.YEvent<Y.AbstractType<unknown>>[]): void => {
+    const checksChanged = events.some(
+      (event) =>
+        event.path[0] === CHECK_SETTINGS_KEY ||
+        (event.path.length === 0 && event.changes.keys.has(CHECK_SETTINGS_KEY)),
+    );
+    if (checksChanged) this.derived.doc.transact(() => this.refreshAllFindings(), HUB_ORIGIN);
   };
 
   private applyPatches(actions: InferenceAction[]): void {
@@ -184,6 +249,11 @@ const FIELDS = ['kind', 'type', 'subType', 'from', 'to', 'definition', 'status',
 
 const sameRelationship = (a: DerivedRelationship, b: DerivedRelationship): boolean =>
   FIELDS.every((field) => a[field] === b[field]);
+
+const endpointsOf = (relationship: InferredRelationship): string[] =>
+  relationship.via
+    ? [relationship.from, relationship.to, relationship.via]
+    : [relationship.from, relationship.to];
 
 /**
  * What the room registry calls for each loaded room: for a design room, starts inference

@@ -85,6 +85,26 @@ export function writeComponentValue(
   map.set(path[path.length - 1]!, toYValue(value));
 }
 
+/** Key of `meta` holding per-design check settings: check id → `off`. */
+export const CHECK_SETTINGS_KEY = 'checks';
+
+/** The checks a design has switched off. */
+export function readDisabledChecks(doc: Y.Doc): Set<string> {
+  const settings = doc.getMap(DesignKey.meta).get(CHECK_SETTINGS_KEY);
+  if (!(settings instanceof Y.Map)) return new Set();
+  return new Set([...settings.entries()].filter(([, value]) => value === 'off').map(([id]) => id));
+}
+
+/** Switches one check off (or back on) for a design. */
+export function writeCheckSetting(doc: Y.Doc, checkId: string, enabled: boolean): void {
+  const meta = doc.getMap(DesignKey.meta);
+  let settings = meta.get(CHECK_SETTINGS_KEY);
+  if (!(settings instanceof Y.Map)) meta.set(CHECK_SETTINGS_KEY, (settings = new Y.Map<unknown>()));
+  const map = settings as Y.Map<unknown>;
+  if (enabled) map.delete(checkId);
+  else map.set(checkId, 'off');
+}
+
 /** Sets a component's position. Layout changes never trigger inference. */
 export function writeLayout(doc: Y.Doc, componentId: string, entry: LayoutEntry): void {
   doc.getMap(DesignKey.layout).set(componentId, toYMap({ ...entry }));

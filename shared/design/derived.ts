@@ -3,6 +3,7 @@
  * Entries are plain JSON values, each replaced whole, because only the hub writes them.
  */
 import * as Y from 'yjs';
+import type { Finding } from '../checks/bestPractices.js';
 import type { OverrideDecision, Relationship } from './model.js';
 
 export const DerivedKey = {
@@ -37,4 +38,16 @@ export function removeDerivedRelationship(doc: Y.Doc, id: string): void {
 
 export function readDerivedRelationships(doc: Y.Doc): DerivedRelationship[] {
   return [...relationshipsOf(doc).entries()].map(([id, fields]) => ({ id, ...fields }));
+}
+
+/** Replaces a component's findings; none removes its entry. */
+export function writeFindings(doc: Y.Doc, componentId: string, findings: readonly Finding[]): void {
+  const map = doc.getMap<Finding[]>(DerivedKey.findings);
+  if (findings.length > 0) map.set(componentId, [...findings]);
+  else if (map.has(componentId)) map.delete(componentId);
+}
+
+/** Every component's findings, by component id. */
+export function readFindings(doc: Y.Doc): Record<string, Finding[]> {
+  return Object.fromEntries(doc.getMap<Finding[]>(DerivedKey.findings).entries());
 }

@@ -34,7 +34,7 @@ export interface InferredRelationship {
 
 export type InferenceAction =
   | { action: 'add'; relationship: InferredRelationship }
-  | { action: 'remove'; id: string }
+  | { action: 'remove'; id: string; relationship: InferredRelationship }
   | { action: 'patch'; component: string; path: ValuePath; value: JsonValue };
 
 export interface ComponentChanges {
@@ -50,7 +50,7 @@ export function relationshipId(definition: string, from: string, to: string): st
 }
 
 export class RelationshipEngine {
-  private readonly components = new Map<string, Component>();
+  private readonly componentsById = new Map<string, Component>();
   private readonly rules: Rule[];
   private readonly definitions: Map<string, RelationshipDefinition>;
   private readonly found = new Map<string, InferredRelationship>();
@@ -67,6 +67,16 @@ export class RelationshipEngine {
   /** Every relationship inferred so far, by id. */
   get relationships(): ReadonlyMap<string, InferredRelationship> {
     return this.found;
+  }
+
+  /** The design as the engine holds it (patches applied), by component id. */
+  get components(): ReadonlyMap<string, Component> {
+    return this.componentsById;
+  }
+
+  /** The relationships a component takes part in (as an endpoint or intermediary). */
+  relationshipsOf(componentId: string): InferredRelationship[] {
+    return [...this.touching.of([componentId])].map((id) => this.found.get(id)!);
   }
 
   /** Takes in a change of the design and returns what it changes in the inferred result. */
@@ -91,12 +101,12 @@ export class RelationshipEngine {
   }
 
   private remember(component: Component): void {
-    this.components.set(component.id, component);
+    this.componentsById.set(component.id, component);
     for (const rule of this.rules) rule.index(component);
   }
 
   private forget(id: string): void {
-    this.components.delete(id);
+    this.componentsById.delete(id);
     for (const rule of this.rules) rule.unindex(id);
   }
 
@@ -104,17 +114,18 @@ export class RelationshipEngine {
   private reevaluate(dirty: ReadonlySet<string>): InferenceAction[] {
     const current = new Map<string, InferredRelationship>();
     for (const id of dirty) {
-      const component = this.components.get(id);
+      const component = this.componentsById.get(id);
       if (!component) continue;
       for (const rule of this.rules) {
-        rule.collect(component, this.components, dirty, current);
+        rule.collect(component, this.componentsById, dirty, current);
       }
     }
     const actions: InferenceAction[] = [];
     for (const id of this.touching.of(dirty)) {
       if (current.has(id)) continue;
+      const relationship = this.found.get(id)!;
       this.drop(id);
-      actions.push({ action: 'remove', id });
+      actions.push({ action: 'remove', id, relationship });
     }
     for (const [id, relationship] of current) {
       if (this.found.has(id)) continue;
@@ -135,8 +146,8 @@ export class RelationshipEngine {
         patch.source === 'from'
           ? [relationship.from, relationship.to]
           : [relationship.to, relationship.from];
-      const source = this.components.get(sourceId);
-      const target = this.components.get(targetId);
+      const source = this.componentsById.get(sourceId);
+      const target = this.componentsById.get(targetId);
       const value = source && valuesAt(source, patch.sourcePath)[0];
       if (!target || value === undefined) continue;
       const existing = valuesAt(target, patch.targetPath)[0];

@@ -5,8 +5,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { DesignKey, writeComponent, writeLayout } from '../../shared/design/convert.js';
-import { readDerivedRelationships } from '../../shared/design/derived.js';
+import {
+  DesignKey,
+  writeCheckSetting,
+  writeComponent,
+  writeLayout,
+} from '../../shared/design/convert.js';
+import { readDerivedRelationships, readFindings } from '../../shared/design/derived.js';
 import type { Component } from '../../shared/design/model.js';
 import { relationshipId } from '../../shared/relationships/engine.js';
 import { api, createDesign, type DesignJson } from '../helpers/api.js';
@@ -192,5 +197,68 @@ describe('relationship inference in the hub', () => {
     await waitFor(() => readDerivedRelationships(watcher.doc).some((r) => r.id === NETWORK_EDGE), {
       what: 'the edge in the derived room',
     });
+  });
+
+  it('writes findings to the derived room and clears them as the design is fixed or a check is switched off', async () => {
+    const { hub, id, editor, watcher } = await openDesign();
+    const findingsOf = (componentId: string) =>
+      (readFindings(watcher.doc)[componentId] ?? []).map((finding) => finding.check);
+    editor.doc.transact(() => writeComponent(editor.doc, web));
+    // `web:1` has a tag, but nothing else of this Deployment is hardened.
+    await waitFor(() => findingsOf('web-deployment').includes('resources'), { what: 'findings' });
+    expect(findingsOf('web-deployment')).toEqual(
+      expect.arrayContaining(['probes', 'run-as-non-root', 'single-replica-without-pdb']),
+    );
+    expect(findingsOf('web-deployment')).not.toContain('image-tag');
+
+    const container = (
+      (section(editor.doc, 'web-deployment', 'spec').get('template') as Y.Map<unknown>).get(
+        'spec',
+      ) as Y.Map<unknown>
+    ).get('containers') as Y.Array<Y.Map<unknown>>;
+    container.get(0).set('image', 'web:latest');
+    await waitFor(() => findingsOf('web-deployment').includes('image-tag'), {
+      what: 'the image-tag finding',
+    });
+    container.get(0).set('image', 'web:1.2.3');
+    await waitFor(() => !findingsOf('web-deployment').includes('image-tag'), {
+      what: 'it to clear',
+    });
+
+    // A reference to a ConfigMap the design lacks, cleared by adding the ConfigMap alone.
+    const envFrom = new Y.Array<Y.Map<unknown>>();
+    const source = new Y.Map<unknown>();
+    source.set('configMapRef', new Y.Map<unknown>([['name', 'settings']]));
+    envFrom.push([source]);
+    container.get(0).set('envFrom', envFrom);
+    await waitFor(() => findingsOf('web-deployment').includes('missing-reference'), {
+      what: 'the missing-reference finding',
+    });
+    editor.doc.transact(() =>
+      writeComponent(editor.doc, {
+        ...webService,
+        id: 'settings',
+        kind: 'ConfigMap',
+        name: 'settings',
+        config: {},
+      }),
+    );
+    await waitFor(() => !findingsOf('web-deployment').includes('missing-reference'), {
+      what: 'the reference to be satisfied',
+    });
+
+    editor.doc.transact(() => writeCheckSetting(editor.doc, 'resources', false));
+    await waitFor(() => !findingsOf('web-deployment').includes('resources'), {
+      what: 'the check to go off',
+    });
+
+    const checks = await api<{ id: string }[]>(hub.url, 'GET', '/api/checks');
+    expect(checks.body.map((check) => check.id)).toContain('resources');
+    const design = await api<{ findings: Record<string, { check: string }[]> }>(
+      hub.url,
+      'GET',
+      `/api/designs/${id}`,
+    );
+    expect(design.body.findings['web-deployment']!.map((f) => f.check)).toContain('probes');
   });
 });
