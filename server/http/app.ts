@@ -7,6 +7,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { CHECKS } from '../../shared/checks/bestPractices.js';
+import { KUBERNETES_RELATIONSHIPS } from '../../shared/relationships/kubernetes.js';
 import type { DesignService } from '../designs/designService.js';
 import { HubError } from '../errors.js';
 import type { Logger } from '../log.js';
@@ -54,6 +55,7 @@ export function createApp(deps: AppDeps): Hono {
   );
   app.route('/api/designs', designRoutes(deps.designs));
   app.get('/api/checks', (c) => c.json(CHECKS));
+  app.get('/api/relationships', (c) => c.json(KUBERNETES_RELATIONSHIPS));
   app.all('/api/*', (c) =>
     c.json(errorBody('not_found', `no API route ${c.req.method} ${c.req.path}`), 404),
   );

@@ -87,4 +87,17 @@ describe('hub HTTP surface', () => {
     expect(reloaded.status).toBe(200);
     expect(reloaded.body.name).toBe('created while shutting down');
   });
+
+  it('lists the relationship definitions it infers with', async () => {
+    const { url } = await startTestHub();
+    const { status, body } = await api<{ id: string; kind: string }[]>(
+      url,
+      'GET',
+      '/api/relationships',
+    );
+    expect(status).toBe(200);
+    expect(body).toContainEqual(
+      expect.objectContaining({ id: 'kubernetes/service-selects-workload', kind: 'edge' }),
+    );
+  });
 });

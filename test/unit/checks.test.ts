@@ -7,26 +7,7 @@ import { CHECKS, findingsFor, type Finding } from '../../shared/checks/bestPract
 import type { Component, JsonObject } from '../../shared/design/model.js';
 import { RelationshipEngine } from '../../shared/relationships/engine.js';
 import { KUBERNETES_RELATIONSHIPS } from '../../shared/relationships/kubernetes.js';
-
-function component(
-  kind: string,
-  name: string,
-  config: JsonObject = {},
-  extra: Partial<Component> = {},
-): Component {
-  return {
-    id: `${kind}/${name}`,
-    model: 'kubernetes',
-    apiVersion: 'v1',
-    kind,
-    name,
-    namespace: 'shop',
-    labels: {},
-    annotations: {},
-    config,
-    ...extra,
-  };
-}
+import { component } from '../helpers/components.js';
 
 const hardenedContainer: JsonObject = {
   name: 'web',

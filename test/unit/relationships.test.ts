@@ -13,27 +13,7 @@ import {
   type InferenceAction,
 } from '../../shared/relationships/engine.js';
 import { KUBERNETES_RELATIONSHIPS } from '../../shared/relationships/kubernetes.js';
-
-/** A component of the Kubernetes model; `id` defaults to `kind/name`. */
-function component(
-  kind: string,
-  name: string,
-  config: JsonObject = {},
-  extra: Partial<Component> = {},
-): Component {
-  return {
-    id: `${kind}/${name}`,
-    model: 'kubernetes',
-    apiVersion: 'v1',
-    kind,
-    name,
-    namespace: 'shop',
-    labels: {},
-    annotations: {},
-    config,
-    ...extra,
-  };
-}
+import { component } from '../helpers/components.js';
 
 const podTemplate = (labels: Record<string, string>, spec: JsonObject = {}): JsonObject => ({
   spec: { template: { metadata: { labels }, spec: { containers: [{ name: 'app', ...spec }] } } },
