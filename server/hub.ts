@@ -14,6 +14,8 @@ import { InFlightRequests } from './http/inFlight.js';
 import type { Room } from './hub/room.js';
 import { RoomRegistry } from './hub/roomRegistry.js';
 import { inferenceAttacher } from './inference/designInference.js';
+import { loadKubernetesModel } from './models/kubernetesModel.js';
+import { ModelRegistry } from './models/modelRegistry.js';
 import { KUBERNETES_RELATIONSHIPS } from '../shared/relationships/kubernetes.js';
 import { WebSocketHub, type RoomAccess } from './hub/websocketHub.js';
 import { createLogger, type Logger } from './log.js';
@@ -79,6 +81,7 @@ export async function startHub(config: HubConfig, logger: Logger = createLogger(
   const inFlight = new InFlightRequests();
   const app = createApp({
     designs,
+    models: new ModelRegistry(() => [loadKubernetesModel()]),
     metrics: metrics.registry,
     logger,
     webRoot: config.webRoot,

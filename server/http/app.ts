@@ -9,10 +9,12 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { CHECKS } from '../../shared/checks/bestPractices.js';
 import { KUBERNETES_RELATIONSHIPS } from '../../shared/relationships/kubernetes.js';
 import type { DesignService } from '../designs/designService.js';
+import type { ModelRegistry } from '../models/modelRegistry.js';
 import { HubError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Registry } from '../metrics/registry.js';
 import { designRoutes } from './designRoutes.js';
+import { modelRoutes } from './modelRoutes.js';
 import type { InFlightRequests } from './inFlight.js';
 import { webClient } from './webClient.js';
 
@@ -21,6 +23,7 @@ const MAX_MANIFEST_BODY_BYTES = 16 * 1024 * 1024;
 
 export interface AppDeps {
   designs: DesignService;
+  models: ModelRegistry;
   metrics: Registry;
   logger: Logger;
   webRoot: string;
@@ -54,6 +57,7 @@ export function createApp(deps: AppDeps): Hono {
     c.req.path === '/api/designs/import' ? next() : limitBody(MAX_JSON_BODY_BYTES)(c, next),
   );
   app.route('/api/designs', designRoutes(deps.designs));
+  app.route('/api/models', modelRoutes(deps.models));
   app.get('/api/checks', (c) => c.json(CHECKS));
   app.get('/api/relationships', (c) => c.json(KUBERNETES_RELATIONSHIPS));
   app.all('/api/*', (c) =>
