@@ -13,7 +13,9 @@ import { createApp } from './http/app.js';
 import { InFlightRequests } from './http/inFlight.js';
 import type { Room } from './hub/room.js';
 import { RoomRegistry } from './hub/roomRegistry.js';
-import { inferenceAttacher } from './inference/designInference.js';
+import { inferenceAttacher, type FindingsFor } from './inference/designInference.js';
+import { SCHEMA_CHECK, SchemaFindings } from './models/schemaFindings.js';
+import { findingsFor as bestPracticeFindings } from '../shared/checks/bestPractices.js';
 import { loadKubernetesModel } from './models/kubernetesModel.js';
 import { ModelRegistry } from './models/modelRegistry.js';
 import { KUBERNETES_RELATIONSHIPS } from '../shared/relationships/kubernetes.js';
@@ -66,11 +68,24 @@ export async function startHub(config: HubConfig, logger: Logger = createLogger(
       return () => designs?.noteEdited(designId);
     },
   });
-  attachInference = inferenceAttacher(rooms, KUBERNETES_RELATIONSHIPS, logger);
-  designs = new DesignService(records, log, rooms, KUBERNETES_RELATIONSHIPS, (what, error) => {
-    metrics.persistErrors.inc();
-    logger.error(`${what} failed`, error);
-  });
+  const models = new ModelRegistry(() => [loadKubernetesModel()]);
+  const schemaFindings = new SchemaFindings(models);
+  const findingsFor: FindingsFor = (subject, disabled) => [
+    ...(disabled.has(SCHEMA_CHECK.id) ? [] : schemaFindings.findings(subject.component)),
+    ...bestPracticeFindings(subject, disabled),
+  ];
+  attachInference = inferenceAttacher(rooms, KUBERNETES_RELATIONSHIPS, findingsFor, logger);
+  designs = new DesignService(
+    records,
+    log,
+    rooms,
+    KUBERNETES_RELATIONSHIPS,
+    findingsFor,
+    (what, error) => {
+      metrics.persistErrors.inc();
+      logger.error(`${what} failed`, error);
+    },
+  );
   sockets = new WebSocketHub(rooms, metrics, logger, {
     maxMessageBytes: config.maxMessageBytes,
     sendBufferLimit: config.sendBufferLimit,
@@ -81,7 +96,7 @@ export async function startHub(config: HubConfig, logger: Logger = createLogger(
   const inFlight = new InFlightRequests();
   const app = createApp({
     designs,
-    models: new ModelRegistry(() => [loadKubernetesModel()]),
+    models,
     metrics: metrics.registry,
     logger,
     webRoot: config.webRoot,

@@ -19,7 +19,7 @@ import {
   printManifests,
   toComponent,
 } from '../../shared/design/manifests.js';
-import { findingsFor, type Finding } from '../../shared/checks/bestPractices.js';
+import type { Finding } from '../../shared/checks/bestPractices.js';
 import {
   readDerivedRelationships,
   readFindings,
@@ -32,7 +32,7 @@ import { CloseCode } from '../../shared/protocol.js';
 import { derivedRoom, designRoom, isValidId } from '../../shared/rooms.js';
 import { badRequest, notFound } from '../errors.js';
 import { HUB_ORIGIN } from '../hub/room.js';
-import { withStatus } from '../inference/designInference.js';
+import { withStatus, type FindingsFor } from '../inference/designInference.js';
 import type { RoomRegistry } from '../hub/roomRegistry.js';
 import type { DesignRecords, DesignRecord } from '../store/designRecords.js';
 import { applyStoredDoc, type DocLog } from '../store/docLog.js';
@@ -68,6 +68,7 @@ export class DesignService {
     private readonly log: DocLog,
     private readonly rooms: RoomRegistry,
     private readonly definitions: readonly RelationshipDefinition[],
+    private readonly findingsFor: FindingsFor,
     /** Told about background writes that failed (no request is waiting to hear about them). */
     private readonly onWriteError: (what: string, error: unknown) => void,
   ) {}
@@ -245,7 +246,7 @@ export class DesignService {
         relationships: engine.relationshipsOf(component.id),
         components: engine.components,
       };
-      const found = findingsFor(subject, disabled);
+      const found = this.findingsFor(subject, disabled);
       if (found.length > 0) findings[component.id] = found;
     }
     const relationships = [...engine.relationships.values()].map((relationship) =>

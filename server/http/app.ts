@@ -10,6 +10,7 @@ import { CHECKS } from '../../shared/checks/bestPractices.js';
 import { KUBERNETES_RELATIONSHIPS } from '../../shared/relationships/kubernetes.js';
 import type { DesignService } from '../designs/designService.js';
 import type { ModelRegistry } from '../models/modelRegistry.js';
+import { SCHEMA_CHECK } from '../models/schemaFindings.js';
 import { HubError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Registry } from '../metrics/registry.js';
@@ -58,7 +59,7 @@ export function createApp(deps: AppDeps): Hono {
   );
   app.route('/api/designs', designRoutes(deps.designs));
   app.route('/api/models', modelRoutes(deps.models));
-  app.get('/api/checks', (c) => c.json(CHECKS));
+  app.get('/api/checks', (c) => c.json([SCHEMA_CHECK, ...CHECKS]));
   app.get('/api/relationships', (c) => c.json(KUBERNETES_RELATIONSHIPS));
   app.all('/api/*', (c) =>
     c.json(errorBody('not_found', `no API route ${c.req.method} ${c.req.path}`), 404),

@@ -16,7 +16,7 @@
  *   so whatever it held from before a restart is corrected.
  */
 import * as Y from 'yjs';
-import { findingsFor } from '../../shared/checks/bestPractices.js';
+import type { CheckSubject, Finding } from '../../shared/checks/bestPractices.js';
 import {
   CHECK_SETTINGS_KEY,
   DesignKey,
@@ -46,6 +46,9 @@ import { HUB_ORIGIN, LOAD_ORIGIN, type Room } from '../hub/room.js';
 import type { RoomRegistry } from '../hub/roomRegistry.js';
 import type { Logger } from '../log.js';
 
+/** Every finding for one component, leaving out the checks in `disabled`. */
+export type FindingsFor = (subject: CheckSubject, disabled: ReadonlySet<string>) => Finding[];
+
 /** Transaction origin of the patches inference makes to a design. */
 export const INFERENCE_ORIGIN = Symbol('weft-inference');
 
@@ -60,6 +63,7 @@ export class DesignInference {
     private readonly design: Room,
     private readonly derived: Room,
     definitions: readonly RelationshipDefinition[],
+    private readonly findingsFor: FindingsFor,
   ) {
     this.engine = new RelationshipEngine(definitions);
   }
@@ -134,7 +138,7 @@ export class DesignInference {
     for (const id of ids) {
       const component = this.engine.components.get(id);
       const findings = component
-        ? findingsFor(
+        ? this.findingsFor(
             {
               component,
               relationships: this.engine.relationshipsOf(id),
@@ -262,6 +266,7 @@ const endpointsOf = (relationship: InferredRelationship): string[] =>
 export function inferenceAttacher(
   rooms: RoomRegistry,
   definitions: readonly RelationshipDefinition[],
+  findingsFor: FindingsFor,
   logger: Logger,
 ): (room: Room) => (() => void) | undefined {
   return (design) => {
@@ -274,7 +279,7 @@ export function inferenceAttacher(
       (room) => {
         if (detached) return rooms.release(room);
         derived = room;
-        inference = new DesignInference(design, room, definitions);
+        inference = new DesignInference(design, room, definitions, findingsFor);
         inference.start();
       },
       (error: unknown) => {

@@ -247,13 +247,23 @@ describe('relationship inference in the hub', () => {
       what: 'the reference to be satisfied',
     });
 
+    // A value the kind's schema does not allow.
+    section(editor.doc, 'web-deployment', 'spec').set('replicas', 'two');
+    await waitFor(() => findingsOf('web-deployment').includes('schema'), {
+      what: 'the schema finding',
+    });
+    section(editor.doc, 'web-deployment', 'spec').set('replicas', 2);
+    await waitFor(() => !findingsOf('web-deployment').includes('schema'), { what: 'it to clear' });
+
     editor.doc.transact(() => writeCheckSetting(editor.doc, 'resources', false));
     await waitFor(() => !findingsOf('web-deployment').includes('resources'), {
       what: 'the check to go off',
     });
 
     const checks = await api<{ id: string }[]>(hub.url, 'GET', '/api/checks');
-    expect(checks.body.map((check) => check.id)).toContain('resources');
+    expect(checks.body.map((check) => check.id)).toEqual(
+      expect.arrayContaining(['schema', 'resources']),
+    );
     const design = await api<{ findings: Record<string, { check: string }[]> }>(
       hub.url,
       'GET',
