@@ -24,6 +24,7 @@ import { createLogger, type Logger } from './log.js';
 import { createHubMetrics, type HubMetrics } from './metrics/hubMetrics.js';
 import { openDatabases } from './store/database.js';
 import { DesignRecords } from './store/designRecords.js';
+import { ModelRecords } from './store/modelRecords.js';
 import { DocLog } from './store/docLog.js';
 import { WriteBatch } from './store/writeBatch.js';
 
@@ -68,7 +69,7 @@ export async function startHub(config: HubConfig, logger: Logger = createLogger(
       return () => designs?.noteEdited(designId);
     },
   });
-  const models = new ModelRegistry(() => [loadKubernetesModel()]);
+  const models = new ModelRegistry(() => [loadKubernetesModel()], new ModelRecords(db));
   const schemaFindings = new SchemaFindings(models);
   const findingsFor: FindingsFor = (subject, disabled) => [
     ...(disabled.has(SCHEMA_CHECK.id) ? [] : schemaFindings.findings(subject.component)),

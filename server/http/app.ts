@@ -52,10 +52,10 @@ export function createApp(deps: AppDeps): Hono {
     }),
   );
 
-  // Manifest imports are larger than any JSON body the API takes; the check runs first.
-  app.use('/api/designs/import', limitBody(MAX_MANIFEST_BODY_BYTES));
+  // Manifest and CRD imports are larger than any JSON body the API takes.
+  const yamlImports = new Set(['/api/designs/import', '/api/models/import']);
   app.use('/api/*', async (c, next) =>
-    c.req.path === '/api/designs/import' ? next() : limitBody(MAX_JSON_BODY_BYTES)(c, next),
+    limitBody(yamlImports.has(c.req.path) ? MAX_MANIFEST_BODY_BYTES : MAX_JSON_BODY_BYTES)(c, next),
   );
   app.route('/api/designs', designRoutes(deps.designs));
   app.route('/api/models', modelRoutes(deps.models));

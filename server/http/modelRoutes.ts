@@ -1,12 +1,35 @@
 /**
- * `/api/models`: the model registry, read-only for now. Schemas come only with one component.
+ * `/api/models`: the model registry, and importing CustomResourceDefinitions into it. Schemas
+ * come only with one component.
  */
 import { Hono } from 'hono';
+import { ManifestError } from '../../shared/design/manifests.js';
+import { badRequest } from '../errors.js';
+import { CrdError, modelsFromCrds } from '../models/crdImport.js';
 import type { ModelRegistry } from '../models/modelRegistry.js';
 
 export function modelRoutes(models: ModelRegistry): Hono {
   return new Hono()
     .get('/', (c) => c.json(models.list()))
+    .post('/import', async (c) => {
+      let imported;
+      try {
+        imported = modelsFromCrds(await c.req.text());
+      } catch (error) {
+        if (error instanceof CrdError || error instanceof ManifestError) {
+          throw badRequest('invalid_crd', error.message);
+        }
+        throw error;
+      }
+      const stored = await models.import(imported);
+      return c.json(
+        stored.map(({ components, ...model }) => ({
+          ...model,
+          components: components.map(({ kind, apiVersion }) => ({ kind, apiVersion })),
+        })),
+        201,
+      );
+    })
     .get('/:model/components', (c) =>
       c.json(models.components(c.req.param('model'), c.req.query('search'))),
     )

@@ -1,8 +1,10 @@
 /**
- * The models the hub knows, looked up by name. The built-in Kubernetes model is loaded on first
- * use, not at start-up: building it takes a few hundred milliseconds.
+ * The models the hub knows, looked up by name: built in (Kubernetes) and imported (from
+ * CustomResourceDefinitions, kept in LMDB). Loaded on first use, not at start-up: building the
+ * Kubernetes model takes a few hundred milliseconds.
  */
-import { notFound } from '../errors.js';
+import { badRequest, notFound } from '../errors.js';
+import type { ModelRecords } from '../store/modelRecords.js';
 import type { ComponentDefinition, Model } from './model.js';
 
 export type ComponentSummary = Omit<ComponentDefinition, 'schema'>;
@@ -14,12 +16,52 @@ export interface ModelSummary extends Omit<Model, 'components'> {
 
 export class ModelRegistry {
   private loaded: Map<string, Model> | undefined;
+  private builtIn = new Set<string>();
+  /** Goes up whenever a model changes, so whoever caches per model knows to drop it. */
+  revision = 0;
 
-  constructor(private readonly load: () => Model[]) {}
+  /**
+   * @param loadBuiltIn the models that come with the hub (read-only)
+   * @param stored where imported models are kept
+   */
+  constructor(
+    private readonly loadBuiltIn: () => Model[],
+    private readonly stored: ModelRecords,
+  ) {}
 
   private get models(): Map<string, Model> {
-    this.loaded ??= new Map(this.load().map((model) => [model.name, model]));
+    if (!this.loaded) {
+      const builtIn = this.loadBuiltIn();
+      this.builtIn = new Set(builtIn.map((model) => model.name));
+      this.loaded = new Map(
+        [...this.stored.list(), ...builtIn].map((model) => [model.name, model]),
+      );
+    }
     return this.loaded;
+  }
+
+  /**
+   * Adds imported models, or merges them into earlier imports of the same name (a component of
+   * the same kind and apiVersion is replaced), and stores them. Built-in models cannot be changed.
+   */
+  async import(models: readonly Model[]): Promise<Model[]> {
+    const merged = models.map((model) => {
+      if (this.models.has(model.name) && this.builtIn.has(model.name)) {
+        throw badRequest(
+          'built_in_model',
+          `model ${model.name} is built in and cannot be imported over`,
+        );
+      }
+      const earlier = this.models.get(model.name);
+      if (!earlier) return model;
+      const replaced = new Set(model.components.map((c) => `${c.apiVersion}/${c.kind}`));
+      const kept = earlier.components.filter((c) => !replaced.has(`${c.apiVersion}/${c.kind}`));
+      return { ...model, components: [...kept, ...model.components] };
+    });
+    await Promise.all(merged.map((model) => this.stored.put(model)));
+    for (const model of merged) this.models.set(model.name, model);
+    this.revision += 1;
+    return merged;
   }
 
   list(): ModelSummary[] {

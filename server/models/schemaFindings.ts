@@ -24,6 +24,7 @@ export class SchemaFindings {
   // The schemas use Kubernetes formats (int32, quantity, …) this Ajv does not know: ignored.
   private readonly ajv = new Ajv({ strict: false, allErrors: true, logger: false });
   private readonly validators = new Map<string, ValidateFunction | null>();
+  private revision = 0;
 
   constructor(private readonly models: ModelRegistry) {}
 
@@ -40,6 +41,11 @@ export class SchemaFindings {
   }
 
   private validatorFor(component: Component): ValidateFunction | null {
+    if (this.revision !== this.models.revision) {
+      // A model was imported: its kinds may have new schemas.
+      this.validators.clear();
+      this.revision = this.models.revision;
+    }
     const key = `${component.model}/${component.apiVersion}/${component.kind}`;
     if (!this.validators.has(key)) {
       let validate: ValidateFunction | null = null;

@@ -3,6 +3,7 @@
  * document update logs, their snapshots, and metadata records, so one transaction can span them.
  */
 import { open, type Database, type RootDatabase } from 'lmdb';
+import type { Model } from '../models/model.js';
 import type { DesignRecord } from './designRecords.js';
 
 /** `[docName, seq]`: ordered by document, then by sequence number. */
@@ -23,6 +24,8 @@ export interface Databases {
   /** Compacted state per document (the merge of every log entry up to `seq`). */
   snapshots: Database<Snapshot, string>;
   designs: Database<DesignRecord, string>;
+  /** Imported models (CustomResourceDefinitions), by model name. */
+  models: Database<Model, string>;
 }
 
 const MAX_NAMED_DATABASES = 16;
@@ -34,5 +37,6 @@ export function openDatabases(path: string, { readOnly = false } = {}): Database
     updates: root.openDB<Uint8Array, UpdateKey>({ name: 'updates', encoding: 'binary' }),
     snapshots: root.openDB<Snapshot, string>({ name: 'snapshots' }),
     designs: root.openDB<DesignRecord, string>({ name: 'designs' }),
+    models: root.openDB<Model, string>({ name: 'models' }),
   };
 }

@@ -1,13 +1,21 @@
 /**
  * Components validated against their kind's schema from the model registry.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { loadKubernetesModel } from '../../server/models/kubernetesModel.js';
 import { ModelRegistry } from '../../server/models/modelRegistry.js';
 import { SchemaFindings } from '../../server/models/schemaFindings.js';
+import { openDatabases } from '../../server/store/database.js';
+import { ModelRecords } from '../../server/store/modelRecords.js';
 import { component } from '../helpers/components.js';
+import { tempDir } from '../helpers/tempDir.js';
 
-const schemas = new SchemaFindings(new ModelRegistry(() => [loadKubernetesModel()]));
+/** The built-in model behind a registry on a fresh LMDB environment, closed after the test. */
+async function schemaFindings(): Promise<SchemaFindings> {
+  const db = openDatabases(await tempDir());
+  onTestFinished(() => db.root.close());
+  return new SchemaFindings(new ModelRegistry(() => [loadKubernetesModel()], new ModelRecords(db)));
+}
 
 const deployment = (spec: object) =>
   component(
@@ -18,7 +26,8 @@ const deployment = (spec: object) =>
   );
 
 describe('schema findings', () => {
-  it('accepts a valid resource', () => {
+  it('accepts a valid resource', async () => {
+    const schemas = await schemaFindings();
     const valid = deployment({
       replicas: 2,
       selector: { matchLabels: { app: 'web' } },
@@ -30,7 +39,8 @@ describe('schema findings', () => {
     expect(schemas.findings(valid)).toEqual([]);
   });
 
-  it('reports each wrong value once, at the path of the component field', () => {
+  it('reports each wrong value once, at the path of the component field', async () => {
+    const schemas = await schemaFindings();
     const wrong = deployment({
       replicas: 'two',
       selector: { matchLabels: { app: 'web' } },
@@ -52,7 +62,8 @@ describe('schema findings', () => {
     ]);
   });
 
-  it('names missing required fields, and leaves kinds it does not know alone', () => {
+  it('names missing required fields, and leaves kinds it does not know alone', async () => {
+    const schemas = await schemaFindings();
     const noSelector = deployment({ template: { spec: { containers: [{ name: 'web' }] } } });
     expect(schemas.findings(noSelector)).toContainEqual(
       expect.objectContaining({ path: 'config.spec', message: 'config.spec needs "selector"' }),

@@ -1,0 +1,85 @@
+/**
+ * Models from CustomResourceDefinitions: one model per API group, one component per served
+ * version of each kind, its schema the version's `openAPIV3Schema` (wrapped with the
+ * apiVersion, kind and metadata every resource has).
+ */
+import type { JsonObject, JsonValue } from '../../shared/design/model.js';
+import { parseManifests } from '../../shared/design/manifests.js';
+import type { ComponentDefinition, Model } from './model.js';
+
+/** A document that is not a usable CRD; names it (1-based) and says why. */
+export class CrdError extends Error {}
+
+/** The models the CRDs in `text` (multi-document YAML) define, by group. */
+export function modelsFromCrds(text: string): Model[] {
+  const models = new Map<string, Model>();
+  parseManifests(text).forEach((object, index) => {
+    const fail = (problem: string) => new CrdError(`object ${index + 1}: ${problem}`);
+    if (
+      object.apiVersion !== 'apiextensions.k8s.io/v1' ||
+      object.kind !== 'CustomResourceDefinition'
+    ) {
+      throw fail(
+        `is a ${String(object.kind)} (${String(object.apiVersion)}), not an apiextensions.k8s.io/v1 CustomResourceDefinition`,
+      );
+    }
+    const spec = asObject(object.spec);
+    const names = asObject(spec.names);
+    const group = spec.group;
+    const kind = names.kind;
+    if (typeof group !== 'string' || group === '') throw fail('has no spec.group');
+    if (typeof kind !== 'string' || kind === '') throw fail('has no spec.names.kind');
+    const versions = Array.isArray(spec.versions) ? spec.versions.map(asObject) : [];
+    const served = versions.filter(
+      (version) => version.served === true && typeof version.name === 'string',
+    );
+    if (served.length === 0) throw fail('serves no version');
+    const model = models.get(group) ?? {
+      name: group,
+      displayName: group,
+      version: String(served.find((version) => version.storage === true)?.name ?? served[0]!.name),
+      source: 'imported CustomResourceDefinitions',
+      components: [],
+    };
+    for (const version of served) {
+      model.components.push(
+        component(kind, `${group}/${String(version.name)}`, spec.scope !== 'Cluster', version),
+      );
+    }
+    models.set(group, model);
+  });
+  return [...models.values()];
+}
+
+function component(
+  kind: string,
+  apiVersion: string,
+  namespaced: boolean,
+  version: JsonObject,
+): ComponentDefinition {
+  const openApi = asObject(asObject(version.schema).openAPIV3Schema);
+  const properties = asObject(openApi.properties);
+  const schema: JsonObject = {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    ...openApi,
+    type: 'object',
+    properties: {
+      apiVersion: { type: 'string', enum: [apiVersion] },
+      kind: { type: 'string', enum: [kind] },
+      metadata: { type: 'object' },
+      ...properties,
+    },
+  };
+  return {
+    kind,
+    apiVersion,
+    namespaced,
+    category: 'Extension',
+    description: typeof openApi.description === 'string' ? openApi.description : '',
+    style: { colour: '#4b5563', shape: 'rounded', icon: kind.toLowerCase() },
+    schema,
+  };
+}
+
+const asObject = (value: JsonValue | undefined): JsonObject =>
+  value !== null && typeof value === 'object' && !Array.isArray(value) ? value : {};
