@@ -26,6 +26,7 @@ import {
 } from '../../shared/design/convert.js';
 import {
   readDerivedRelationships,
+  readComponentFindings,
   readFindings,
   removeDerivedRelationship,
   writeDerivedRelationship,
@@ -126,14 +127,14 @@ export class DesignInference {
 
   /** Works out every component's findings, writing only what changed; drops stale entries. */
   private refreshAllFindings(): void {
-    const held = readFindings(this.derived.doc);
-    for (const id of Object.keys(held)) {
+    for (const id of Object.keys(readFindings(this.derived.doc))) {
       if (!this.engine.components.has(id)) writeFindings(this.derived.doc, id, []);
     }
-    this.refreshFindings(this.engine.components.keys(), held);
+    this.refreshFindings(this.engine.components.keys());
   }
 
-  private refreshFindings(ids: Iterable<string>, held = readFindings(this.derived.doc)): void {
+  /** Works out the findings of `ids`, writing those that changed (reading only theirs). */
+  private refreshFindings(ids: Iterable<string>): void {
     const disabled = readDisabledChecks(this.design.doc);
     for (const id of ids) {
       const component = this.engine.components.get(id);
@@ -147,7 +148,8 @@ export class DesignInference {
             disabled,
           )
         : [];
-      if (JSON.stringify(findings) !== JSON.stringify(held[id] ?? [])) {
+      const held = readComponentFindings(this.derived.doc, id);
+      if (JSON.stringify(findings) !== JSON.stringify(held)) {
         writeFindings(this.derived.doc, id, findings);
       }
     }

@@ -47,6 +47,11 @@ export function writeFindings(doc: Y.Doc, componentId: string, findings: readonl
   else if (map.has(componentId)) map.delete(componentId);
 }
 
+/** One component's findings (none if it has no entry). */
+export function readComponentFindings(doc: Y.Doc, componentId: string): Finding[] {
+  return doc.getMap<Finding[]>(DerivedKey.findings).get(componentId) ?? [];
+}
+
 /** Every component's findings, by component id. */
 export function readFindings(doc: Y.Doc): Record<string, Finding[]> {
   return Object.fromEntries(doc.getMap<Finding[]>(DerivedKey.findings).entries());
