@@ -82,6 +82,7 @@ export async function startHub(config: HubConfig, logger: Logger = createLogger(
     rooms,
     KUBERNETES_RELATIONSHIPS,
     findingsFor,
+    models,
     (what, error) => {
       metrics.persistErrors.inc();
       logger.error(`${what} failed`, error);

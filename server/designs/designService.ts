@@ -33,6 +33,7 @@ import { derivedRoom, designRoom, isValidId } from '../../shared/rooms.js';
 import { badRequest, notFound } from '../errors.js';
 import { HUB_ORIGIN } from '../hub/room.js';
 import { withStatus, type FindingsFor } from '../inference/designInference.js';
+import type { ModelRegistry } from '../models/modelRegistry.js';
 import type { RoomRegistry } from '../hub/roomRegistry.js';
 import type { DesignRecords, DesignRecord } from '../store/designRecords.js';
 import { applyStoredDoc, type DocLog } from '../store/docLog.js';
@@ -69,6 +70,7 @@ export class DesignService {
     private readonly rooms: RoomRegistry,
     private readonly definitions: readonly RelationshipDefinition[],
     private readonly findingsFor: FindingsFor,
+    private readonly models: ModelRegistry,
     /** Told about background writes that failed (no request is waiting to hear about them). */
     private readonly onWriteError: (what: string, error: unknown) => void,
   ) {}
@@ -132,7 +134,7 @@ export class DesignService {
 
   /**
    * Creates a design from Kubernetes manifests: one component per object (kinds nobody knows
-   * are kept as they are), each namespaced one placed in its Namespace when the import has
+   * are kept as they are; custom resources take the model of their imported CRD), each namespaced one placed in its Namespace when the import has
    * one, laid out on a grid. Throws a 400 naming the document and line of anything unusable.
    */
   async importManifests(input: DesignCreate, text: string): Promise<DesignRecord> {
@@ -143,7 +145,13 @@ export class DesignService {
       if (error instanceof ManifestError) throw badRequest('invalid_manifest', error.message);
       throw error;
     }
-    const components = objects.map((object) => toComponent(object, newComponentId()));
+    const components = objects.map((object) => {
+      const component = toComponent(object, newComponentId());
+      // A custom resource belongs to the model imported from its CRD, when there is one.
+      component.model =
+        this.models.modelOf(component.apiVersion, component.kind) ?? component.model;
+      return component;
+    });
     const namespaces = new Map(
       components.filter((c) => c.kind === 'Namespace').map((c) => [c.name, c.id]),
     );

@@ -93,6 +93,16 @@ export class ModelRegistry {
     return found;
   }
 
+  /** The model that defines `kind` at `apiVersion`, or undefined if none does. */
+  modelOf(apiVersion: string, kind: string): string | undefined {
+    for (const model of this.models.values()) {
+      if (model.components.some((c) => c.kind === kind && c.apiVersion === apiVersion)) {
+        return model.name;
+      }
+    }
+    return undefined;
+  }
+
   private model(name: string): Model {
     const model = this.models.get(name);
     if (!model) throw notFound('model', name);

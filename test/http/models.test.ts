@@ -131,6 +131,21 @@ describe('model registry', () => {
     );
     expect(gizmos.body).toEqual([expect.objectContaining({ namespaced: false })]);
 
+    // Manifests of the imported kind get its model, and are validated against its schema.
+    const imported2 = await fetch(`${url}/api/designs/import?name=widgets`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/yaml' },
+      body: 'apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: spinner}\nspec: {speed: fast}\n',
+    });
+    const { id: importedId } = (await imported2.json()) as { id: string };
+    const design = await api<{
+      components: { id: string; model: string }[];
+      findings: Record<string, { check: string }[]>;
+    }>(url, 'GET', `/api/designs/${importedId}`);
+    const [spinner] = design.body.components;
+    expect(spinner!.model).toBe('example.com');
+    expect(design.body.findings[spinner!.id]!.map((f) => f.check)).toContain('schema');
+
     // A component of the imported kind is validated against its schema.
     const id = await createDesign(url);
     const editor = connectClient(wsUrl, `designs/${id}`);
