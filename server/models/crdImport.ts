@@ -3,7 +3,7 @@
  * version of each kind, its schema the version's `openAPIV3Schema` (wrapped with the
  * apiVersion, kind and metadata every resource has).
  */
-import type { JsonObject, JsonValue } from '../../shared/design/model.js';
+import { asJsonObject, type JsonObject } from '../../shared/design/model.js';
 import { parseManifests } from '../../shared/design/manifests.js';
 import type { ComponentDefinition, Model } from './model.js';
 
@@ -23,13 +23,13 @@ export function modelsFromCrds(text: string): Model[] {
         `is a ${String(object.kind)} (${String(object.apiVersion)}), not an apiextensions.k8s.io/v1 CustomResourceDefinition`,
       );
     }
-    const spec = asObject(object.spec);
-    const names = asObject(spec.names);
+    const spec = asJsonObject(object.spec);
+    const names = asJsonObject(spec.names);
     const group = spec.group;
     const kind = names.kind;
     if (typeof group !== 'string' || group === '') throw fail('has no spec.group');
     if (typeof kind !== 'string' || kind === '') throw fail('has no spec.names.kind');
-    const versions = Array.isArray(spec.versions) ? spec.versions.map(asObject) : [];
+    const versions = Array.isArray(spec.versions) ? spec.versions.map(asJsonObject) : [];
     const served = versions.filter(
       (version) => version.served === true && typeof version.name === 'string',
     );
@@ -57,8 +57,8 @@ function component(
   namespaced: boolean,
   version: JsonObject,
 ): ComponentDefinition {
-  const openApi = asObject(asObject(version.schema).openAPIV3Schema);
-  const properties = asObject(openApi.properties);
+  const openApi = asJsonObject(asJsonObject(version.schema).openAPIV3Schema);
+  const properties = asJsonObject(openApi.properties);
   const schema: JsonObject = {
     $schema: 'http://json-schema.org/draft-07/schema#',
     ...openApi,
@@ -80,6 +80,3 @@ function component(
     schema,
   };
 }
-
-const asObject = (value: JsonValue | undefined): JsonObject =>
-  value !== null && typeof value === 'object' && !Array.isArray(value) ? value : {};

@@ -3,7 +3,7 @@
  * inference found for it) to findings. Each check has an id, a severity and a line of advice;
  * `GET /api/checks` lists them, and a design can switch any of them off in its `meta`.
  */
-import type { Component, JsonObject, JsonValue } from '../design/model.js';
+import { isJsonObject, type Component, type JsonObject, type JsonValue } from '../design/model.js';
 import type { InferredRelationship } from '../relationships/engine.js';
 
 export type Severity = 'error' | 'warning' | 'info';
@@ -54,8 +54,8 @@ function podSpecOf(component: Component): PodSpec | undefined {
   const steps = podSpecPath(component.kind);
   if (!steps) return undefined;
   let value: JsonValue | undefined = component.config;
-  for (const step of steps) value = isObject(value) ? value[step] : undefined;
-  return isObject(value) ? { spec: value, path: ['config', ...steps].join('.') } : undefined;
+  for (const step of steps) value = isJsonObject(value) ? value[step] : undefined;
+  return isJsonObject(value) ? { spec: value, path: ['config', ...steps].join('.') } : undefined;
 }
 
 interface Container {
@@ -68,7 +68,7 @@ function containersOf(pod: PodSpec): Container[] {
   return (['containers', 'initContainers'] as const).flatMap((field) => {
     const list = pod.spec[field];
     if (!Array.isArray(list)) return [];
-    return list.filter(isObject).map((container, index) => ({
+    return list.filter(isJsonObject).map((container, index) => ({
       container,
       path: `${pod.path}.${field}[${index}]`,
     }));
@@ -92,7 +92,7 @@ function perContainer(
 }
 
 const security = (object: JsonObject): JsonObject =>
-  isObject(object.securityContext) ? object.securityContext : {};
+  isJsonObject(object.securityContext) ? object.securityContext : {};
 
 const DANGEROUS_CAPABILITIES = new Set([
   'ALL',
@@ -141,12 +141,14 @@ function referencedNames(
   };
   const account = pod.spec.serviceAccountName;
   if (account !== 'default') add('ServiceAccount', account, `${pod.path}.serviceAccountName`);
-  const volumes = Array.isArray(pod.spec.volumes) ? pod.spec.volumes.filter(isObject) : [];
+  const volumes = Array.isArray(pod.spec.volumes) ? pod.spec.volumes.filter(isJsonObject) : [];
   volumes.forEach((volume, index) => {
     const at = `${pod.path}.volumes[${index}]`;
-    if (isObject(volume.configMap)) add('ConfigMap', volume.configMap.name, `${at}.configMap.name`);
-    if (isObject(volume.secret)) add('Secret', volume.secret.secretName, `${at}.secret.secretName`);
-    if (isObject(volume.persistentVolumeClaim)) {
+    if (isJsonObject(volume.configMap))
+      add('ConfigMap', volume.configMap.name, `${at}.configMap.name`);
+    if (isJsonObject(volume.secret))
+      add('Secret', volume.secret.secretName, `${at}.secret.secretName`);
+    if (isJsonObject(volume.persistentVolumeClaim)) {
       add(
         'PersistentVolumeClaim',
         volume.persistentVolumeClaim.claimName,
@@ -155,24 +157,24 @@ function referencedNames(
     }
   });
   for (const { container, path } of containersOf(pod)) {
-    const envFrom = Array.isArray(container.envFrom) ? container.envFrom.filter(isObject) : [];
+    const envFrom = Array.isArray(container.envFrom) ? container.envFrom.filter(isJsonObject) : [];
     envFrom.forEach((source, index) => {
-      if (isObject(source.configMapRef))
+      if (isJsonObject(source.configMapRef))
         add('ConfigMap', source.configMapRef.name, `${path}.envFrom[${index}].configMapRef.name`);
-      if (isObject(source.secretRef))
+      if (isJsonObject(source.secretRef))
         add('Secret', source.secretRef.name, `${path}.envFrom[${index}].secretRef.name`);
     });
-    const env = Array.isArray(container.env) ? container.env.filter(isObject) : [];
+    const env = Array.isArray(container.env) ? container.env.filter(isJsonObject) : [];
     env.forEach((variable, index) => {
-      const from = isObject(variable.valueFrom) ? variable.valueFrom : {};
-      if (isObject(from.configMapKeyRef) && from.configMapKeyRef.optional !== true) {
+      const from = isJsonObject(variable.valueFrom) ? variable.valueFrom : {};
+      if (isJsonObject(from.configMapKeyRef) && from.configMapKeyRef.optional !== true) {
         add(
           'ConfigMap',
           from.configMapKeyRef.name,
           `${path}.env[${index}].valueFrom.configMapKeyRef.name`,
         );
       }
-      if (isObject(from.secretKeyRef) && from.secretKeyRef.optional !== true) {
+      if (isJsonObject(from.secretKeyRef) && from.secretKeyRef.optional !== true) {
         add('Secret', from.secretKeyRef.name, `${path}.env[${index}].valueFrom.secretKeyRef.name`);
       }
     });
@@ -204,9 +206,9 @@ const RULES: readonly CheckRule[] = [
     title: 'Container without resource requests and limits',
     docs: 'Set resources.requests (cpu, memory) so the scheduler can place pods, and limits so one pod cannot starve its node.',
     run: perContainer((container) => {
-      const resources = isObject(container.resources) ? container.resources : {};
+      const resources = isJsonObject(container.resources) ? container.resources : {};
       const missing = ['requests', 'limits'].filter(
-        (key) => !isObject(resources[key]) || Object.keys(resources[key]).length === 0,
+        (key) => !isJsonObject(resources[key]) || Object.keys(resources[key]).length === 0,
       );
       return missing.length > 0 ? `no resource ${missing.join(' or ')}` : undefined;
     }, '.resources'),
@@ -233,10 +235,12 @@ const RULES: readonly CheckRule[] = [
     run: ({ component }) => {
       const pod = podSpecOf(component);
       if (!pod || component.kind === 'Job' || component.kind === 'CronJob') return [];
-      const list = Array.isArray(pod.spec.containers) ? pod.spec.containers.filter(isObject) : [];
+      const list = Array.isArray(pod.spec.containers)
+        ? pod.spec.containers.filter(isJsonObject)
+        : [];
       return list.flatMap((container, index) => {
         const missing = ['livenessProbe', 'readinessProbe'].filter(
-          (probe) => !isObject(container[probe]),
+          (probe) => !isJsonObject(container[probe]),
         );
         const name = typeof container.name === 'string' ? container.name : '?';
         return missing.length > 0
@@ -304,7 +308,7 @@ const RULES: readonly CheckRule[] = [
     title: 'Adds dangerous Linux capabilities',
     docs: `Drop capabilities such as ${[...DANGEROUS_CAPABILITIES].join(', ')}; add only the narrow ones the process needs.`,
     run: perContainer((container) => {
-      const capabilities = isObject(security(container).capabilities)
+      const capabilities = isJsonObject(security(container).capabilities)
         ? (security(container).capabilities as JsonObject)
         : {};
       const added = Array.isArray(capabilities.add) ? capabilities.add.map(String) : [];
@@ -322,10 +326,10 @@ const RULES: readonly CheckRule[] = [
     run: (subject) => {
       const { component } = subject;
       if (component.kind !== 'Service') return [];
-      const spec = isObject(component.config.spec) ? component.config.spec : {};
+      const spec = isJsonObject(component.config.spec) ? component.config.spec : {};
       if (
         spec.type === 'ExternalName' ||
-        !isObject(spec.selector) ||
+        !isJsonObject(spec.selector) ||
         Object.keys(spec.selector).length === 0
       )
         return [];
@@ -348,19 +352,23 @@ const RULES: readonly CheckRule[] = [
       const { component } = subject;
       if (component.kind !== 'Ingress') return [];
       const present = relatedNames(subject, 'Service');
-      const spec = isObject(component.config.spec) ? component.config.spec : {};
+      const spec = isJsonObject(component.config.spec) ? component.config.spec : {};
       const backends: { name: string; path: string }[] = [];
       const backend = (value: JsonValue | undefined, path: string) => {
-        if (isObject(value) && isObject(value.service) && typeof value.service.name === 'string') {
+        if (
+          isJsonObject(value) &&
+          isJsonObject(value.service) &&
+          typeof value.service.name === 'string'
+        ) {
           backends.push({ name: value.service.name, path: `${path}.service.name` });
         }
       };
       backend(spec.defaultBackend, 'config.spec.defaultBackend');
-      const rules = Array.isArray(spec.rules) ? spec.rules.filter(isObject) : [];
+      const rules = Array.isArray(spec.rules) ? spec.rules.filter(isJsonObject) : [];
       rules.forEach((rule, r) => {
         const paths =
-          isObject(rule.http) && Array.isArray(rule.http.paths)
-            ? rule.http.paths.filter(isObject)
+          isJsonObject(rule.http) && Array.isArray(rule.http.paths)
+            ? rule.http.paths.filter(isJsonObject)
             : [];
         paths.forEach((entry, p) =>
           backend(entry.backend, `config.spec.rules[${r}].http.paths[${p}].backend`),
@@ -396,7 +404,7 @@ const RULES: readonly CheckRule[] = [
     run: (subject) => {
       const { component } = subject;
       if (component.kind !== 'Deployment' && component.kind !== 'StatefulSet') return [];
-      const spec = isObject(component.config.spec) ? component.config.spec : {};
+      const spec = isJsonObject(component.config.spec) ? component.config.spec : {};
       const replicas = typeof spec.replicas === 'number' ? spec.replicas : 1;
       if (replicas > 1 || hasRelationship(subject, 'kubernetes/pdb-selects-')) return [];
       return [
@@ -443,6 +451,3 @@ export function findingsFor(
     check.run(subject).map((found) => ({ check: check.id, severity: check.severity, ...found })),
   );
 }
-
-const isObject = (value: unknown): value is JsonObject =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);

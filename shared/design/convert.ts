@@ -5,6 +5,7 @@
  */
 import * as Y from 'yjs';
 import {
+  asJsonObject,
   DESIGN_SCHEMA_VERSION,
   type Component,
   type DesignContent,
@@ -158,7 +159,7 @@ function entries(doc: Y.Doc, key: string): [string, unknown][] {
 }
 
 function readComponent(id: string, value: unknown): Component {
-  const fields = asObject(value);
+  const fields = asJsonObject(value);
   const component: Component = {
     id,
     model: stringOr(fields.model, 'kubernetes'),
@@ -167,17 +168,17 @@ function readComponent(id: string, value: unknown): Component {
     name: stringOr(fields.name, ''),
     labels: stringRecord(fields.labels),
     annotations: stringRecord(fields.annotations),
-    config: asObject(fields.config),
+    config: asJsonObject(fields.config),
   };
   if (typeof fields.namespace === 'string') component.namespace = fields.namespace;
   if (typeof fields.parent === 'string') component.parent = fields.parent;
-  const metadata = asObject(fields.metadata);
+  const metadata = asJsonObject(fields.metadata);
   if (Object.keys(metadata).length > 0) component.metadata = metadata;
   return component;
 }
 
 function readLayout(value: unknown): LayoutEntry {
-  const fields = asObject(value);
+  const fields = asJsonObject(value);
   const entry: LayoutEntry = { x: numberOr(fields.x, 0), y: numberOr(fields.y, 0) };
   if (typeof fields.w === 'number') entry.w = fields.w;
   if (typeof fields.h === 'number') entry.h = fields.h;
@@ -185,7 +186,7 @@ function readLayout(value: unknown): LayoutEntry {
 }
 
 function readRelationship(id: string, value: unknown): Relationship {
-  const fields = asObject(value);
+  const fields = asJsonObject(value);
   return {
     id,
     kind: stringOr(fields.kind, ''),
@@ -197,15 +198,9 @@ function readRelationship(id: string, value: unknown): Relationship {
   };
 }
 
-function asObject(value: unknown): JsonObject {
-  return value !== null && typeof value === 'object' && !Array.isArray(value)
-    ? (value as JsonObject)
-    : {};
-}
-
 function stringRecord(value: unknown): Record<string, string> {
   return Object.fromEntries(
-    Object.entries(asObject(value)).filter(
+    Object.entries(asJsonObject(value)).filter(
       (entry): entry is [string, string] => typeof entry[1] === 'string',
     ),
   );

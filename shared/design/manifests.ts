@@ -5,7 +5,7 @@
  * component's `metadata`, and everything else of the object is its `config`.
  */
 import { parseAllDocuments, stringify } from 'yaml';
-import type { Component, JsonObject, JsonValue } from './model.js';
+import { isJsonObject, type Component, type JsonObject } from './model.js';
 
 /** Limits that keep a hostile document from exhausting the hub. */
 export const MANIFEST_LIMITS = {
@@ -73,7 +73,7 @@ function kubernetesObject(
   where = 'the object',
 ): KubernetesObject {
   const fail = (problem: string) => new ManifestError(document, line, `${where} ${problem}`);
-  if (!isObject(value)) throw fail('is not a mapping');
+  if (!isJsonObject(value)) throw fail('is not a mapping');
   if (typeof value.apiVersion !== 'string' || value.apiVersion === '') {
     throw fail('has no apiVersion');
   }
@@ -82,7 +82,7 @@ function kubernetesObject(
     return value as KubernetesObject;
   }
   const metadata = value.metadata;
-  if (!isObject(metadata) || typeof metadata.name !== 'string' || metadata.name === '') {
+  if (!isJsonObject(metadata) || typeof metadata.name !== 'string' || metadata.name === '') {
     throw fail('has no metadata.name');
   }
   return value as KubernetesObject;
@@ -124,10 +124,7 @@ export function printManifests(components: readonly Component[]): string {
 
 const lineOf = (text: string, offset: number): number => text.slice(0, offset).split('\n').length;
 
-const isObject = (value: unknown): value is Record<string, JsonValue> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
 function stringRecord(value: unknown): Record<string, string> {
-  if (!isObject(value)) return {};
+  if (!isJsonObject(value)) return {};
   return Object.fromEntries(Object.entries(value).map(([key, entry]) => [key, String(entry)]));
 }

@@ -9,6 +9,13 @@ export type JsonValue =
   string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 export type JsonObject = { [key: string]: JsonValue };
 
+/** Whether `value` is a JSON object: not null, not an array. */
+export const isJsonObject = (value: unknown): value is JsonObject =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** `value` if it is a JSON object, else an empty one. */
+export const asJsonObject = (value: unknown): JsonObject => (isJsonObject(value) ? value : {});
+
 export interface DesignMeta {
   name: string;
   description: string;

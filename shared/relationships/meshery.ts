@@ -21,6 +21,7 @@ import {
   type MatchStrategy,
   type RelationshipDefinition,
 } from './definition.js';
+import { isJsonObject } from '../design/model.js';
 
 const SCHEMA_VERSIONS = ['relationships.meshery.io/v1alpha3', 'relationships.meshery.io/v1beta1'];
 
@@ -54,7 +55,7 @@ export function importMesheryRelationships(
 function convertRelationship(value: unknown, source: string, at: string): unknown[] {
   const fail = (field: string, problem: string) =>
     new DefinitionError(source, `${at}${field}`, problem);
-  if (!isObject(value)) throw fail('', 'must be an object');
+  if (!isJsonObject(value)) throw fail('', 'must be an object');
   if (typeof value.schemaVersion !== 'string' || !SCHEMA_VERSIONS.includes(value.schemaVersion)) {
     throw fail('.schemaVersion', `must be one of ${SCHEMA_VERSIONS.join(', ')}`);
   }
@@ -71,20 +72,20 @@ function convertRelationship(value: unknown, source: string, at: string): unknow
       ? value.id
       : `${kind}-${value.type}-${value.subType}`;
   const description =
-    isObject(value.metadata) && typeof value.metadata.description === 'string'
+    isJsonObject(value.metadata) && typeof value.metadata.description === 'string'
       ? value.metadata.description
       : '';
   const selectors: unknown[] = value.selectors;
   return selectors.map((selector, index) => {
     const where = `.selectors[${index}]`;
-    if (!isObject(selector) || !isObject(selector.allow))
+    if (!isJsonObject(selector) || !isJsonObject(selector.allow))
       throw fail(where, 'must have an allow clause');
     const allow = selector.allow;
     const from = endpoints(allow.from, (field, problem) =>
       fail(`${where}.allow.from${field}`, problem),
     );
     const to = endpoints(allow.to, (field, problem) => fail(`${where}.allow.to${field}`, problem));
-    const deny = isObject(selector.deny) ? selector.deny : {};
+    const deny = isJsonObject(selector.deny) ? selector.deny : {};
     const denyFrom =
       deny.from === undefined
         ? []
@@ -139,7 +140,7 @@ function endpoints(value: unknown, fail: Fail): Endpoint[] {
     throw fail('', 'must list at least one component');
   return value.map((entry, index) => {
     const at = `[${index}]`;
-    if (!isObject(entry)) throw fail(at, 'must be an object');
+    if (!isJsonObject(entry)) throw fail(at, 'must be an object');
     if (entry.match !== undefined && entry.match !== null) {
       throw fail(
         `${at}.match`,
@@ -149,11 +150,11 @@ function endpoints(value: unknown, fail: Fail): Endpoint[] {
     const kind = entry.kind === undefined ? '*' : entry.kind;
     if (typeof kind !== 'string' || kind === '')
       throw fail(`${at}.kind`, 'must be a non-empty string');
-    const model = isObject(entry.model) ? entry.model.name : (entry.model ?? '*');
+    const model = isJsonObject(entry.model) ? entry.model.name : (entry.model ?? '*');
     if (typeof model !== 'string' || model === '') throw fail(`${at}.model`, 'must name a model');
     const endpoint: Endpoint = { kind, model };
     const patch = entry.patch;
-    if (isObject(patch)) {
+    if (isJsonObject(patch)) {
       if (patch.mutatorRef !== undefined)
         endpoint.mutatorRef = refs(patch.mutatorRef, (p) => fail(`${at}.patch.mutatorRef`, p));
       if (patch.mutatedRef !== undefined)
@@ -257,6 +258,3 @@ function strategiesOf(matrix: unknown, count: number, fail: Fail): MatchStrategy
     return strategy;
   });
 }
-
-const isObject = (value: unknown): value is Json =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);

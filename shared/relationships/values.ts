@@ -3,7 +3,7 @@
  * implies: two components can only match if they share a key, which is what lets the engine
  * look partners up instead of trying every pair.
  */
-import type { Component, JsonValue } from '../design/model.js';
+import { isJsonObject, type Component, type JsonValue } from '../design/model.js';
 import type { EndpointSelector, Match, ValuePath } from './definition.js';
 
 /** Every value at `path` in `component` (`_` fans out over array items); none if absent. */
@@ -12,7 +12,7 @@ export function valuesAt(component: Component, path: ValuePath): JsonValue[] {
   let value: unknown = component;
   for (let step = 0; step < path.length; step++) {
     if (path[step] === '_') return fanOut([value], path, step);
-    if (!isObject(value) || !Object.hasOwn(value, path[step]!)) return [];
+    if (!isJsonObject(value) || !Object.hasOwn(value, path[step]!)) return [];
     value = value[path[step]!];
   }
   return value === undefined || value === null ? [] : [value as JsonValue];
@@ -25,7 +25,7 @@ function fanOut(start: unknown[], path: ValuePath, from: number): JsonValue[] {
     for (const value of current) {
       if (step === '_') {
         if (Array.isArray(value)) next.push(...value);
-      } else if (isObject(value) && Object.hasOwn(value, step)) {
+      } else if (isJsonObject(value) && Object.hasOwn(value, step)) {
         next.push(value[step]);
       }
     }
@@ -76,7 +76,7 @@ export function matchKeys(
     case 'equal-as-strings':
       return values.map(String);
     case 'to-contains-from': {
-      const objects = values.filter(isObject);
+      const objects = values.filter(isJsonObject);
       // One pair of a selector is enough to find every component it can select.
       if (side === 'from') return objects.flatMap((selector) => firstPair(selector));
       return objects.flatMap((labels) => Object.entries(labels).map(pairKey));
@@ -86,7 +86,7 @@ export function matchKeys(
 
 /** Whether every key/value of a non-empty `selector` object is in `labels`. */
 function contains(labels: JsonValue, selector: JsonValue): boolean {
-  if (!isObject(labels) || !isObject(selector)) return false;
+  if (!isJsonObject(labels) || !isJsonObject(selector)) return false;
   const pairs = Object.entries(selector);
   return (
     pairs.length > 0 && pairs.every(([key, value]) => canonical(labels[key]) === canonical(value))
@@ -103,12 +103,9 @@ const pairKey = ([key, value]: [string, unknown]): string => `${key}=${canonical
 /** JSON with object keys sorted: equal values give equal strings. */
 export function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (isObject(value)) {
+  if (isJsonObject(value)) {
     const keys = Object.keys(value).sort();
     return `{${keys.map((key) => `${JSON.stringify(key)}:${canonical(value[key])}`).join(',')}}`;
   }
   return JSON.stringify(value) ?? 'null';
 }
-
-const isObject = (value: unknown): value is Record<string, JsonValue> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
