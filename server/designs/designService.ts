@@ -19,7 +19,7 @@ import {
   printManifests,
   toComponent,
 } from '../../shared/design/manifests.js';
-import type { Finding } from '../../shared/checks/bestPractices.js';
+import { subjectIn, type Finding } from '../../shared/checks/bestPractices.js';
 import {
   readDerivedRelationships,
   readFindings,
@@ -249,12 +249,7 @@ export class DesignService {
     const disabled = this.withDesignDoc(id, readDisabledChecks);
     const findings: Record<string, Finding[]> = {};
     for (const component of engine.components.values()) {
-      const subject = {
-        component,
-        relationships: engine.relationshipsOf(component.id),
-        components: engine.components,
-      };
-      const found = this.findingsFor(subject, disabled);
+      const found = this.findingsFor(subjectIn(engine, component), disabled);
       if (found.length > 0) findings[component.id] = found;
     }
     const relationships = [...engine.relationships.values()].map((relationship) =>

@@ -16,7 +16,7 @@
  *   so whatever it held from before a restart is corrected.
  */
 import * as Y from 'yjs';
-import type { CheckSubject, Finding } from '../../shared/checks/bestPractices.js';
+import { subjectIn, type CheckSubject, type Finding } from '../../shared/checks/bestPractices.js';
 import {
   CHECK_SETTINGS_KEY,
   DesignKey,
@@ -37,6 +37,7 @@ import {
 import type { Component } from '../../shared/design/model.js';
 import type { RelationshipDefinition } from '../../shared/relationships/definition.js';
 import {
+  endpointsOf,
   RelationshipEngine,
   type InferenceAction,
   type InferredRelationship,
@@ -139,14 +140,7 @@ export class DesignInference {
     for (const id of ids) {
       const component = this.engine.components.get(id);
       const findings = component
-        ? this.findingsFor(
-            {
-              component,
-              relationships: this.engine.relationshipsOf(id),
-              components: this.engine.components,
-            },
-            disabled,
-          )
+        ? this.findingsFor(subjectIn(this.engine, component), disabled)
         : [];
       const held = readComponentFindings(this.derived.doc, id);
       if (JSON.stringify(findings) !== JSON.stringify(held)) {
@@ -255,11 +249,6 @@ const FIELDS = ['kind', 'type', 'subType', 'from', 'to', 'definition', 'status',
 
 const sameRelationship = (a: DerivedRelationship, b: DerivedRelationship): boolean =>
   FIELDS.every((field) => a[field] === b[field]);
-
-const endpointsOf = (relationship: InferredRelationship): string[] =>
-  relationship.via
-    ? [relationship.from, relationship.to, relationship.via]
-    : [relationship.from, relationship.to];
 
 /**
  * What the room registry calls for each loaded room: for a design room, starts inference

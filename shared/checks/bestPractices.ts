@@ -4,7 +4,7 @@
  * `GET /api/checks` lists them, and a design can switch any of them off in its `meta`.
  */
 import { isJsonObject, type Component, type JsonObject, type JsonValue } from '../design/model.js';
-import type { InferredRelationship } from '../relationships/engine.js';
+import type { InferredRelationship, RelationshipEngine } from '../relationships/engine.js';
 
 export type Severity = 'error' | 'warning' | 'info';
 
@@ -29,6 +29,18 @@ export interface CheckSubject {
   component: Component;
   relationships: readonly InferredRelationship[];
   components: ReadonlyMap<string, Component>;
+}
+
+/** What a check sees of `component` in a design the engine has evaluated. */
+export function subjectIn(
+  engine: Pick<RelationshipEngine, 'components' | 'relationshipsOf'>,
+  component: Component,
+): CheckSubject {
+  return {
+    component,
+    relationships: engine.relationshipsOf(component.id),
+    components: engine.components,
+  };
 }
 
 interface CheckRule extends Check {

@@ -161,7 +161,7 @@ export class RelationshipEngine {
   private keep(relationship: InferredRelationship): void {
     this.found.set(relationship.id, relationship);
     const patches = this.definitions.get(relationship.definition)!.patch !== undefined;
-    for (const id of endpoints(relationship)) {
+    for (const id of endpointsOf(relationship)) {
       this.touching.add(id, relationship.id);
       if (patches) this.patching.add(id, relationship.id);
     }
@@ -171,7 +171,7 @@ export class RelationshipEngine {
     const relationship = this.found.get(id);
     if (!relationship) return;
     this.found.delete(id);
-    for (const endpoint of endpoints(relationship)) {
+    for (const endpoint of endpointsOf(relationship)) {
       this.touching.delete(endpoint, id);
       this.patching.delete(endpoint, id);
     }
@@ -401,7 +401,8 @@ function indexable(all: Match[], any: Match[] = []): Match[] {
 /** Namespaced components without a namespace live in `default`, as on a cluster. */
 const namespaceOf = (component: Component): string => component.namespace || 'default';
 
-const endpoints = (relationship: InferredRelationship): string[] =>
+/** The components a relationship ties together: its endpoints and any intermediary. */
+export const endpointsOf = (relationship: InferredRelationship): string[] =>
   relationship.via
     ? [relationship.from, relationship.to, relationship.via]
     : [relationship.from, relationship.to];

@@ -3,7 +3,7 @@
  * cross-component checks depend on them).
  */
 import { describe, expect, it } from 'vitest';
-import { CHECKS, findingsFor, type Finding } from '../../shared/checks/bestPractices.js';
+import { CHECKS, findingsFor, subjectIn, type Finding } from '../../shared/checks/bestPractices.js';
 import type { Component, JsonObject } from '../../shared/design/model.js';
 import { RelationshipEngine } from '../../shared/relationships/engine.js';
 import { KUBERNETES_RELATIONSHIPS } from '../../shared/relationships/kubernetes.js';
@@ -41,17 +41,7 @@ function findings(components: Component[], disabled: string[] = []): Record<stri
   const engine = new RelationshipEngine(KUBERNETES_RELATIONSHIPS);
   engine.update({ upserted: components, removed: [] });
   return Object.fromEntries(
-    components.map((c) => [
-      c.id,
-      findingsFor(
-        {
-          component: c,
-          relationships: engine.relationshipsOf(c.id),
-          components: engine.components,
-        },
-        new Set(disabled),
-      ),
-    ]),
+    components.map((c) => [c.id, findingsFor(subjectIn(engine, c), new Set(disabled))]),
   );
 }
 
