@@ -32,12 +32,15 @@ export class SchemaFindings {
   findings(component: Component): Finding[] {
     const validate = this.validatorFor(component);
     if (!validate || validate(toManifest(component))) return [];
-    return (validate.errors ?? []).filter(isCause).map((error) => ({
-      check: SCHEMA_CHECK.id,
-      severity: SCHEMA_CHECK.severity,
-      message: describe(error),
-      path: componentPath(error.instancePath),
-    }));
+    return (validate.errors ?? []).filter(isCause).map((error) => {
+      const path = componentPath(error.instancePath);
+      return {
+        check: SCHEMA_CHECK.id,
+        severity: SCHEMA_CHECK.severity,
+        message: describe(error, path),
+        path,
+      };
+    });
   }
 
   private validatorFor(component: Component): ValidateFunction | null {
@@ -93,8 +96,9 @@ const join = (steps: string[]): string =>
     '',
   );
 
-function describe(error: ErrorObject): string {
-  const where = error.instancePath === '' ? 'the resource' : componentPath(error.instancePath);
+/** The error in words, `path` being where it is in the component. */
+function describe(error: ErrorObject, path: string): string {
+  const where = error.instancePath === '' ? 'the resource' : path;
   if (error.keyword === 'additionalProperties') {
     return `${where} has an unknown field ${JSON.stringify(error.params.additionalProperty)}`;
   }
