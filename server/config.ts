@@ -161,7 +161,8 @@ export const USAGE = `Usage: weft [options]   (every option is also an environme
   --ping-interval-ms N      ping every WebSocket this often; cut off ones that miss a ping (default 30000)
   --write-delay-ms N        write edits nobody awaits an acknowledgement for within this long (default 1000)
   --compact-entries N       compact a document log past this many entries (default 1000)
-  --compact-bytes N         compact a document log past this many bytes (default 8 MiB)
+  --compact-bytes N         compact a document log past this many bytes (default 8 MiB),
+                            either way once the log is as large as its snapshot
   --web-root DIR            built web client to serve (default dist/web)
 `;
 

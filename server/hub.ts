@@ -26,6 +26,7 @@ import { openDatabases } from './store/database.js';
 import { DesignRecords } from './store/designRecords.js';
 import { ModelRecords } from './store/modelRecords.js';
 import { DocLog } from './store/docLog.js';
+import { CompactionQueue } from './store/compactionQueue.js';
 import { WriteBatch } from './store/writeBatch.js';
 
 /** How long shutdown lets HTTP requests under way finish before closing storage under them. */
@@ -58,6 +59,7 @@ export async function startHub(config: HubConfig, logger: Logger = createLogger(
     graceMs: config.roomGraceMs,
     writes: {
       batch: new WriteBatch(config.writeDelayMs),
+      compactions: new CompactionQueue(),
       compactEntries: config.compactEntries,
       compactBytes: config.compactBytes,
     },

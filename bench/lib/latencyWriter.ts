@@ -1,7 +1,9 @@
 /**
- * One writer of the persistence benchmark: a Y.Doc of its own whose every `map.set` is sent to the
- * hub at once, timed from that send to the first acknowledgement whose clock for this doc's
- * client id covers it (the clock after the update, as `isCovered` in shared/messages.ts checks).
+ * One writer of the persistence benchmark: a Y.Doc of its own whose `map.set` updates are sent to
+ * the hub one per `write`, each timed from its send to the first acknowledgement whose clock for
+ * this doc's client id covers it (the clock after the update, as `isCovered` in
+ * shared/messages.ts checks). The updates can be made ahead of time (`prepare`), so that at high
+ * rates the load generator's core is spent sending and timing, not editing.
  */
 import * as Y from 'yjs';
 import { openAckSocket, type AckSocket, type DurableClocks } from './ackSocket.js';
@@ -19,7 +21,10 @@ export class LatencyWriter {
   private readonly doc = new Y.Doc();
   private readonly map = this.doc.getMap<number>('bench');
   private socket: AckSocket | null = null;
-  private sent = 0;
+  private made = 0;
+  /** Updates made but not sent yet, oldest first, with the doc's clock after each. */
+  private readonly unsent: { update: Uint8Array; clock: number }[] = [];
+  private nextUnsent = 0;
   // Unacknowledged updates, oldest first: clock after the update, send time, whether recorded.
   private readonly clocks: number[] = [];
   private readonly sentAt: number[] = [];
@@ -29,7 +34,17 @@ export class LatencyWriter {
   /** Connects this writer to a design room. */
   async connect(wsUrl: string, designId: string): Promise<void> {
     this.socket = await openAckSocket(wsUrl, designId, this.onAck);
-    this.doc.on('update', (update: Uint8Array) => this.socket!.send(update));
+    this.doc.on('update', (update: Uint8Array) => {
+      this.unsent.push({ update, clock: Y.getState(this.doc.store, this.doc.clientID) });
+    });
+  }
+
+  /** Makes `count` more updates now, to be sent by later writes. */
+  prepare(count: number): void {
+    for (let i = 0; i < count; i++) {
+      this.made += 1;
+      this.map.set(`k${this.made % KEYS}`, this.made);
+    }
   }
 
   /** Recorded updates not acknowledged yet. */
@@ -44,12 +59,17 @@ export class LatencyWriter {
     return this.head < this.sentAt.length ? now - this.sentAt[this.head]! : 0;
   }
 
-  /** Makes one small change; the doc's update handler sends it. */
+  /** Sends the next prepared update, making one first if none is left. */
   write(): void {
-    this.sent += 1;
+    if (this.nextUnsent === this.unsent.length) {
+      this.unsent.length = 0;
+      this.nextUnsent = 0;
+      this.prepare(1);
+    }
+    const { update, clock } = this.unsent[this.nextUnsent++]!;
     const sentAt = performance.now();
-    this.map.set(`k${this.sent % KEYS}`, this.sent);
-    this.clocks.push(Y.getState(this.doc.store, this.doc.clientID));
+    this.socket!.send(update);
+    this.clocks.push(clock);
     this.sentAt.push(sentAt);
     this.recorded.push(this.recording);
   }

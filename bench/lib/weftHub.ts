@@ -80,7 +80,8 @@ export async function readMetrics(hubUrl: string): Promise<Map<string, number>> 
     process.stderr.write(`metrics unavailable: ${(error as Error).message}\n`);
   }
   for (const line of text.split('\n')) {
-    const match = /^([a-z_]+) (\S+)$/.exec(line);
+    // Labelled samples keep their labels: `weft_persist_flush_seconds_bucket{le="0.025"}`.
+    const match = /^([a-z_]+(?:\{[^}]*\})?) (\S+)$/.exec(line);
     if (match) samples.set(match[1]!, Number(match[2]));
   }
   return samples;

@@ -25,6 +25,11 @@ export class WriterPool {
     return new WriterPool(writers);
   }
 
+  /** Makes `count` updates ahead of time, spread over the writers as `write` will send them. */
+  prepare(count: number): void {
+    for (const writer of this.writers) writer.prepare(Math.ceil(count / this.writers.length));
+  }
+
   /** One update from the next writer in turn. */
   readonly write = () => {
     this.writers[this.next]!.write();

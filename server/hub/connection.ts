@@ -13,6 +13,8 @@ export interface Connection {
   /** Sends one message; `onSent` runs once it has left (or could not be sent). */
   send(message: Uint8Array, onSent?: () => void): void;
   close(code: number, reason: string): void;
+  /** Closes the connection for breaking the protocol, and counts why. */
+  reject(error: ProtocolError): void;
 }
 
 /** A message that breaks the protocol; it closes only the connection that sent it. */

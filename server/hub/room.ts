@@ -1,9 +1,10 @@
 /**
  * One shared document and the connections editing or watching it, speaking the y-websocket
  * protocol: sync step 1 and awareness on join, step 2 in answer to step 1, and every update
- * broadcast to every connection (its sender included) and handed to the writer. Updates applied
- * in one event-loop turn go out merged, as one message and one log entry: under load that
- * divides the messages sent and the LMDB writes by the number of updates per turn.
+ * broadcast to every connection (its sender included) and handed to the writer. The client
+ * updates received in one event-loop turn are applied at its end in one transaction, and go out
+ * as one message and one log entry: under load that divides Yjs's per-transaction work (encoding
+ * the change, running observers), the messages sent and the LMDB writes by the updates per turn.
  *
  * A loaded room builds its Y.Doc from the stored parts lazily. When storage holds a single
  * snapshot (as after an unload or a clean shutdown), a client that arrives with an empty
@@ -32,6 +33,8 @@ import { Durability } from './durability.js';
 export const HUB_ORIGIN = Symbol('weft-hub');
 /** Transaction origin of building the document from storage: not an edit, never re-stored. */
 export const LOAD_ORIGIN = Symbol('weft-load');
+/** Transaction origin of the client updates of one turn, applied together. */
+const CLIENT_ORIGIN = Symbol('weft-clients');
 
 /** The stored document could not be applied; the room closed its connections with 4500. */
 export class RoomLoadError extends Error {
@@ -45,6 +48,9 @@ export class Room {
   private readonly connections = new Set<Connection>();
   private readonly awareness: AwarenessRelay;
   private readonly durability: Durability | null;
+  /** Client updates received this turn, checked but not yet applied. */
+  private received: { conn: Connection; update: Uint8Array }[] = [];
+  /** Document updates of this turn, to broadcast and store at its end. */
   private pendingUpdates: Uint8Array[] = [];
   private turnEndScheduled = false;
   /** Stored state not yet applied to the document; null once it is built. */
@@ -149,6 +155,7 @@ export class Room {
   }
 
   destroy(): void {
+    this.received = [];
     this.pendingUpdates = [];
     this.builtWaiters = [];
     this.storedParts = null;
@@ -206,6 +213,8 @@ export class Room {
         if (this.storedParts?.length === 1 && isEmptyStateVector(payload)) {
           return this.sendStoredState(conn, this.storedParts[0]!);
         }
+        // Step 2 answers with everything received so far, this turn's updates included.
+        this.applyReceived();
         return this.sendTo(
           conn,
           readOrReject(() => encodeSyncStep2(this.doc, payload)),
@@ -220,7 +229,7 @@ export class Room {
           return;
         }
         this.metrics.updatesReceived.inc();
-        this.applyClientUpdate(conn, payload);
+        this.receiveUpdate(conn, payload);
         this.durability?.request(conn);
         return;
       default:
@@ -232,28 +241,47 @@ export class Room {
     }
   }
 
-  private applyClientUpdate(conn: Connection, update: Uint8Array): void {
+  /** Checks a client update now and queues it to be applied at the end of the turn. */
+  private receiveUpdate(conn: Connection, update: Uint8Array): void {
+    // Building now, not at the end of the turn, keeps a load failure with the message.
+    this.build();
     // Decoding first rejects malformed updates before any part of them is integrated: Yjs
     // integrates structs before it reads the delete set, so a bad tail could half-apply.
-    const doc = this.doc;
     try {
       Y.decodeUpdate(update);
-      Y.applyUpdate(doc, update, conn);
     } catch (error) {
-      throw new ProtocolError(
-        'unappliable_update',
-        CloseCode.unappliableUpdate,
-        `update could not be applied: ${errorMessage(error)}`,
-      );
+      throw unappliable(error);
     }
+    this.received.push({ conn, update });
+    this.scheduleTurnEnd();
+  }
+
+  /** Applies the updates received this turn, all in one transaction. */
+  private applyReceived(): void {
+    if (this.received.length === 0) return;
+    const received = this.received;
+    this.received = [];
+    const rejected: { conn: Connection; error: ProtocolError }[] = [];
+    this.ydoc.transact(() => {
+      for (const { conn, update } of received) {
+        try {
+          Y.applyUpdate(this.ydoc, update, CLIENT_ORIGIN);
+        } catch (error) {
+          rejected.push({ conn, error: unappliable(error) });
+        }
+      }
+    }, CLIENT_ORIGIN);
+    for (const { conn, error } of rejected) conn.reject(error);
   }
 
   /**
-   * Broadcasts and stores the updates applied since the last call, then seals acknowledgements.
-   * Runs at the end of every turn with updates; unloading calls it so nothing is left behind.
+   * Applies the updates received since the last call, broadcasts and stores every change since
+   * then, and seals acknowledgements. Runs at the end of every turn with updates; unloading
+   * calls it so nothing is left behind.
    */
   readonly flushPendingUpdates = (): void => {
     this.turnEndScheduled = false;
+    this.applyReceived();
     if (this.pendingUpdates.length > 0) {
       const updates = this.pendingUpdates;
       this.pendingUpdates = [];
@@ -309,6 +337,13 @@ const isEmptyStateVector = (stateVector: Uint8Array): boolean =>
 /** An update with no structs and no deletions: zero clients, then an empty delete set. */
 const isEmptyUpdate = (update: Uint8Array): boolean =>
   update.length === 2 && update[0] === 0 && update[1] === 0;
+
+const unappliable = (error: unknown) =>
+  new ProtocolError(
+    'unappliable_update',
+    CloseCode.unappliableUpdate,
+    `update could not be applied: ${errorMessage(error)}`,
+  );
 
 /** Runs a decoding step, turning lib0's range errors into a protocol error. */
 function readOrReject<T>(read: () => T): T {

@@ -95,7 +95,7 @@ export class WebSocketHub {
           CloseCode.badMessage,
           'text frames are not part of the protocol',
         );
-        return this.reject(conn, error);
+        return conn.reject(error);
       }
       if (room) return this.handle(room, conn, data);
       queue.push(data);
@@ -164,17 +164,12 @@ export class WebSocketHub {
     try {
       room.receive(conn, message);
     } catch (error) {
-      if (error instanceof ProtocolError) return this.reject(conn, error);
+      if (error instanceof ProtocolError) return conn.reject(error);
       // The room already closed every connection with 4500; stored data is untouched.
       if (error instanceof RoomLoadError) return this.logger.error(error.message);
       this.logger.error(`unexpected failure handling a message in ${room.name}`, error);
       conn.close(CloseCode.internalError, 'internal error');
     }
-  }
-
-  private reject(conn: WsConnection, error: ProtocolError): void {
-    this.metrics.rejected.inc(error.reason);
-    conn.close(error.closeCode, truncateReason(error.message));
   }
 
   private pingAll(): void {
@@ -199,13 +194,4 @@ function decodeRoomName(encoded: string): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** Close reasons are limited to 123 bytes by the WebSocket protocol. */
-const MAX_CLOSE_REASON_BYTES = 123;
-
-function truncateReason(reason: string): string {
-  let text = reason;
-  while (Buffer.byteLength(text) > MAX_CLOSE_REASON_BYTES) text = text.slice(0, -2) + '…';
-  return text;
 }

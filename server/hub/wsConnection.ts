@@ -4,7 +4,7 @@
 import WebSocket from 'ws';
 import { CloseCode } from '../../shared/protocol.js';
 import type { HubMetrics } from '../metrics/hubMetrics.js';
-import type { Connection } from './connection.js';
+import type { Connection, ProtocolError } from './connection.js';
 
 /** A peer that does not complete the closing handshake within this time is cut off. */
 const CLOSE_HANDSHAKE_TIMEOUT_MS = 5_000;
@@ -52,10 +52,24 @@ export class WsConnection implements Connection {
     this.socket.send(message, onSent && (() => onSent()));
   }
 
+  reject(error: ProtocolError): void {
+    this.metrics.rejected.inc(error.reason);
+    this.close(error.closeCode, truncateReason(error.message));
+  }
+
   close(code: number, reason: string): void {
     if (this.closing) return;
     this.closing = true;
     this.socket.close(code, reason);
     setTimeout(() => this.socket.terminate(), CLOSE_HANDSHAKE_TIMEOUT_MS).unref();
   }
+}
+
+/** Close reasons are limited to 123 bytes by the WebSocket protocol. */
+const MAX_CLOSE_REASON_BYTES = 123;
+
+function truncateReason(reason: string): string {
+  let text = reason;
+  while (Buffer.byteLength(text) > MAX_CLOSE_REASON_BYTES) text = text.slice(0, -2) + '…';
+  return text;
 }

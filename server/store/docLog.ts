@@ -17,6 +17,8 @@ export interface StoredDoc {
   snapshotSeq: number;
   /** The snapshot's state vector (null when there is no snapshot). */
   snapshotStateVector: Uint8Array | null;
+  /** The snapshot's size in bytes (0 when there is none). */
+  snapshotBytes: number;
   /** Log entries and bytes not yet merged into the snapshot. */
   logEntries: number;
   logBytes: number;
@@ -91,6 +93,7 @@ export class DocLog {
       lastSeq,
       snapshotSeq,
       snapshotStateVector: snapshot?.stateVector ?? null,
+      snapshotBytes: snapshot?.update.byteLength ?? 0,
       logEntries: parts.length - (snapshot ? 1 : 0),
       logBytes,
     };

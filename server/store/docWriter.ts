@@ -9,8 +9,15 @@
  * update on disk asks `flushed()`, which writes at once: acknowledgements, unloading, shutdown.
  */
 import type { DocLog, DocState, StoredDoc } from './docLog.js';
+import type { CompactionQueue } from './compactionQueue.js';
 import type { WriteBatch } from './writeBatch.js';
 
+/**
+ * When to compact: once the log holds more entries or bytes than the limits, and has grown at
+ * least as large as the snapshot. Compacting encodes the whole document, so the second condition
+ * spreads that cost over as many bytes of new writes as the document holds, however large it
+ * grows; it also bounds loading after a crash to the snapshot plus a log no larger than it.
+ */
 export interface WritePolicy {
   /** When waiting updates are written: shared by every document, so they share commits. */
   batch: WriteBatch;
@@ -18,6 +25,8 @@ export interface WritePolicy {
   compactEntries: number;
   /** …or more bytes than this. */
   compactBytes: number;
+  /** Shared by every document, so that compactions never pile up in one turn. */
+  compactions: CompactionQueue;
 }
 
 export interface DocWriterEvents {
@@ -29,6 +38,7 @@ export interface DocWriterEvents {
 export class DocWriter {
   private lastSeq: number;
   private snapshotSeq: number;
+  private snapshotBytes: number;
   private logEntries: number;
   private logBytes: number;
   private compaction: Promise<void> | null = null;
@@ -53,6 +63,7 @@ export class DocWriter {
   ) {
     this.lastSeq = stored.lastSeq;
     this.snapshotSeq = stored.snapshotSeq;
+    this.snapshotBytes = stored.snapshotBytes;
     this.logEntries = stored.logEntries;
     this.logBytes = stored.logBytes;
   }
@@ -90,7 +101,8 @@ export class DocWriter {
     }
     const { compactEntries, compactBytes } = this.policy;
     const overLimit = this.logEntries > compactEntries || this.logBytes > compactBytes;
-    if (overLimit && !this.compaction) void this.compact();
+    const worthIt = this.logBytes >= this.snapshotBytes;
+    if (overLimit && worthIt && !this.compaction) void this.compact();
   };
 
   /** Resolves once everything appended so far is on disk; rejects if any write failed. */
@@ -108,27 +120,30 @@ export class DocWriter {
    */
   async compact(): Promise<void> {
     while (this.compaction) await this.compaction;
+    this.compaction = this.policy.compactions.run(this.compactNow).finally(() => {
+      this.compaction = null;
+    });
+    await this.compaction;
+  }
+
+  private readonly compactNow = async (): Promise<void> => {
     // Waiting updates are in the snapshot; written now, they are also in the range it replaces.
     this.writeWaiting();
     if (this.closed || this.failure || this.logEntries === 0) return;
     const [fromSeq, throughSeq] = [this.snapshotSeq + 1, this.lastSeq];
     const [entries, bytes] = [this.logEntries, this.logBytes];
-    this.compaction = this.log
-      .compact(this.docName, fromSeq, throughSeq, this.snapshot())
-      .then(
-        () => {
-          this.snapshotSeq = throughSeq;
-          this.logEntries -= entries;
-          this.logBytes -= bytes;
-          this.events.compacted();
-        },
-        (error: unknown) => this.fail(error),
-      )
-      .finally(() => {
-        this.compaction = null;
-      });
-    await this.compaction;
-  }
+    const state = this.snapshot();
+    try {
+      await this.log.compact(this.docName, fromSeq, throughSeq, state);
+    } catch (error) {
+      return this.fail(error);
+    }
+    this.snapshotSeq = throughSeq;
+    this.snapshotBytes = state.update.byteLength;
+    this.logEntries -= entries;
+    this.logBytes -= bytes;
+    this.events.compacted();
+  };
 
   /** Stops all writing (the document is being deleted). */
   close(): void {

@@ -6,6 +6,7 @@ import * as Y from 'yjs';
 import { openDatabases } from '../../server/store/database.js';
 import { applyStoredDoc, DocLog } from '../../server/store/docLog.js';
 import { DocWriter } from '../../server/store/docWriter.js';
+import { CompactionQueue } from '../../server/store/compactionQueue.js';
 import { WriteBatch } from '../../server/store/writeBatch.js';
 import { tempDir } from '../helpers/tempDir.js';
 import { waitFor } from '../helpers/wait.js';
@@ -16,10 +17,19 @@ const update = (n: number): Uint8Array => {
   return Y.encodeStateAsUpdate(doc);
 };
 
-const policy = { batch: new WriteBatch(0), compactEntries: 5, compactBytes: 1024 * 1024 };
+const policy = {
+  batch: new WriteBatch(0),
+  compactEntries: 5,
+  compactBytes: 1024 * 1024,
+  compactions: new CompactionQueue(),
+};
 
-/** A writer for `docName` with `policy`, reporting failures by throwing. */
-function writerFor(log: DocLog, docName: string, writePolicy = policy): DocWriter {
+/** A writer for `docName` that snapshots `doc` and reports failures by throwing. */
+function writerFor(
+  log: DocLog,
+  docName: string,
+  { writePolicy = policy, doc = new Y.Doc(), onCompacted = () => {} } = {},
+): DocWriter {
   return new DocWriter(
     log,
     docName,
@@ -29,9 +39,9 @@ function writerFor(log: DocLog, docName: string, writePolicy = policy): DocWrite
       failed: (error) => {
         throw error;
       },
-      compacted: () => undefined,
+      compacted: onCompacted,
     },
-    () => ({ update: new Uint8Array([0, 0]), stateVector: new Uint8Array([0]) }),
+    () => ({ update: Y.encodeStateAsUpdate(doc), stateVector: Y.encodeStateVector(doc) }),
   );
 }
 
@@ -40,8 +50,8 @@ describe('DocWriter', () => {
     const db = openDatabases(await tempDir());
     const log = new DocLog(db);
     const batched = { ...policy, batch: new WriteBatch(80) };
-    const first = writerFor(log, 'designs/first', batched);
-    const second = writerFor(log, 'designs/second', batched);
+    const first = writerFor(log, 'designs/first', { writePolicy: batched });
+    const second = writerFor(log, 'designs/second', { writePolicy: batched });
     for (let i = 0; i < 3; i++) first.append(update(i));
     await new Promise((resolve) => setTimeout(resolve, 20));
     second.append(update(9));
@@ -57,13 +67,13 @@ describe('DocWriter', () => {
     const db = openDatabases(await tempDir());
     const log = new DocLog(db);
     const slow = { ...policy, batch: new WriteBatch(60_000) };
-    const flushing = writerFor(log, 'designs/a', slow);
+    const flushing = writerFor(log, 'designs/a', { writePolicy: slow });
     flushing.append(update(1));
     flushing.append(update(2));
     await flushing.flushed();
     expect(log.load('designs/a').lastSeq).toBe(2);
 
-    const closing = writerFor(log, 'designs/b', slow);
+    const closing = writerFor(log, 'designs/b', { writePolicy: slow });
     closing.append(update(1));
     closing.close();
     await closing.flushed();
@@ -76,19 +86,7 @@ describe('DocWriter', () => {
     const log = new DocLog(db);
     const doc = new Y.Doc();
     let compactions = 0;
-    const writer = new DocWriter(
-      log,
-      'designs/w',
-      log.load('designs/w'),
-      policy,
-      {
-        failed: (error) => {
-          throw error;
-        },
-        compacted: () => (compactions += 1),
-      },
-      () => ({ update: Y.encodeStateAsUpdate(doc), stateVector: Y.encodeStateVector(doc) }),
-    );
+    const writer = writerFor(log, 'designs/w', { doc, onCompacted: () => (compactions += 1) });
     for (let i = 0; i < 60; i++) {
       const next = update(i);
       Y.applyUpdate(doc, next);
@@ -104,6 +102,35 @@ describe('DocWriter', () => {
     const reloaded = new Y.Doc();
     applyStoredDoc(reloaded, stored.parts, null);
     expect(reloaded.getMap('m').size).toBe(60);
+    await db.root.close();
+  });
+
+  it('waits past the limits until the log is as large as the snapshot it would rewrite', async () => {
+    const db = openDatabases(await tempDir());
+    const log = new DocLog(db);
+    const doc = new Y.Doc();
+    // A document far larger than the entry limit's worth of small updates.
+    doc.getMap('big').set('blob', 'x'.repeat(4_000));
+    let compactions = 0;
+    const writer = writerFor(log, 'designs/big', { doc, onCompacted: () => (compactions += 1) });
+    let logBytes = 0;
+    const write = async () => {
+      const next = update(0);
+      Y.applyUpdate(doc, next);
+      writer.append(next);
+      logBytes += next.byteLength;
+      await writer.flushed();
+    };
+    // Past the entry limit (5), with no snapshot yet to outgrow: the first compaction.
+    for (let i = 0; i < 6; i++) await write();
+    await waitFor(() => compactions === 1);
+    const snapshotBytes = Y.encodeStateAsUpdate(doc).byteLength;
+    logBytes = 0;
+    // Far past the entry limit, but still smaller than the snapshot: no compaction.
+    while (logBytes + 2 * update(0).byteLength < snapshotBytes) await write();
+    expect(compactions).toBe(1);
+    while (logBytes <= snapshotBytes) await write();
+    await waitFor(() => compactions === 2);
     await db.root.close();
   });
 

@@ -26,6 +26,9 @@ class FakeConnection implements Connection {
   close(code: number): void {
     this.closedWith ??= code;
   }
+  reject(error: ProtocolError): void {
+    this.close(error.closeCode);
+  }
 }
 
 /** A connection whose messages leave only when told to, like a large send on a slow link. */
@@ -56,6 +59,7 @@ function storedDoc(): { stored: StoredDoc; original: Y.Doc } {
       lastSeq: 5,
       snapshotSeq: 4,
       snapshotStateVector,
+      snapshotBytes: snapshot.byteLength,
       logEntries: 1,
       logBytes: logEntry.byteLength,
     },
@@ -130,11 +134,13 @@ describe('Room', () => {
     expect(viewer.sent.at(-1)).toEqual(update);
   });
 
-  it('sends the updates of one turn as one merged message', () => {
+  it('applies the updates of one turn in one transaction and sends them as one message', () => {
     const { room, metrics } = newRoom();
     const [writer, watcher] = [new FakeConnection(), new FakeConnection()];
     room.join(writer);
     room.join(watcher);
+    let transactions = 0;
+    room.doc.on('afterTransaction', () => (transactions += 1));
     const before = watcher.sent.length;
     for (let i = 0; i < 10; i++) {
       room.receive(
@@ -143,6 +149,7 @@ describe('Room', () => {
       );
     }
     room.flushPendingUpdates();
+    expect(transactions).toBe(1);
     expect(watcher.sent.length - before).toBe(1);
     const replica = new Y.Doc();
     const decoder = decoding.createDecoder(watcher.sent.at(-1)!);
@@ -151,6 +158,21 @@ describe('Room', () => {
     Y.applyUpdate(replica, decoding.readVarUint8Array(decoder));
     expect(replica.getMap('m').size).toBe(10);
     expect(metrics.updatesReceived.get()).toBe(10);
+  });
+
+  it('answers step 1 with the updates received earlier in the same turn', () => {
+    const { room } = newRoom();
+    const [writer, joiner] = [new FakeConnection(), new FakeConnection()];
+    room.join(writer);
+    room.join(joiner);
+    room.receive(
+      writer,
+      updateFrom((doc) => doc.getMap('m').set('k', 1)),
+    );
+    room.receive(joiner, encodeSyncStep1(new Y.Doc()));
+    const replica = new Y.Doc();
+    Y.applyUpdate(replica, syncPayload(joiner.sent.at(-1)!));
+    expect(replica.getMap('m').get('k')).toBe(1);
   });
 
   it('rejects a truncated frame with a ProtocolError and leaves the document alone', () => {
