@@ -23,6 +23,7 @@ export interface HubConfig {
   writeDelayMs: number;
   compactEntries: number;
   compactBytes: number;
+  policyBudgetMs: number;
   webRoot: string;
 }
 
@@ -41,6 +42,7 @@ export const DEFAULTS = {
   writeDelayMs: 1_000,
   compactEntries: 1_000,
   compactBytes: 8 * MIB,
+  policyBudgetMs: 1_000,
 } as const;
 
 /** Thrown for unusable configuration; the CLI prints the message and exits with status 2. */
@@ -61,6 +63,7 @@ const OPTIONS = {
   'write-delay-ms': { type: 'string' },
   'compact-entries': { type: 'string' },
   'compact-bytes': { type: 'string' },
+  'policy-budget-ms': { type: 'string' },
   'web-root': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -143,6 +146,13 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): HubConfig |
       1,
     ),
     compactBytes: integer(value('compact-bytes'), 'compact-bytes', DEFAULTS.compactBytes, 1),
+    policyBudgetMs: integer(
+      value('policy-budget-ms'),
+      'policy-budget-ms',
+      DEFAULTS.policyBudgetMs,
+      10,
+      600_000,
+    ),
     webRoot: resolve(value('web-root') ?? join(projectRoot(), 'dist', 'web')),
   };
 }
@@ -163,6 +173,7 @@ export const USAGE = `Usage: weft [options]   (every option is also an environme
   --compact-entries N       compact a document log past this many entries (default 1000)
   --compact-bytes N         compact a document log past this many bytes (default 8 MiB),
                             either way once the log is as large as its snapshot
+  --policy-budget-ms N      longest one OPA policy may run over one design (default 1000)
   --web-root DIR            built web client to serve (default dist/web)
 `;
 

@@ -20,11 +20,13 @@ import { loadKubernetesModel } from './models/kubernetesModel.js';
 import { ModelRegistry } from './models/modelRegistry.js';
 import { KUBERNETES_RELATIONSHIPS } from '../shared/relationships/kubernetes.js';
 import { WebSocketHub, type RoomAccess } from './hub/websocketHub.js';
+import { PolicyRegistry } from './policies/policyRegistry.js';
+import { PolicyRunner } from './policies/policyRunner.js';
 import { createLogger, type Logger } from './log.js';
 import { createHubMetrics, type HubMetrics } from './metrics/hubMetrics.js';
 import { openDatabases } from './store/database.js';
 import { DesignRecords } from './store/designRecords.js';
-import { ModelRecords } from './store/modelRecords.js';
+import { KeyedRecords } from './store/keyedRecords.js';
 import { DocLog } from './store/docLog.js';
 import { CompactionQueue } from './store/compactionQueue.js';
 import { WriteBatch } from './store/writeBatch.js';
@@ -71,13 +73,27 @@ export async function startHub(config: HubConfig, logger: Logger = createLogger(
       return () => designs?.noteEdited(designId);
     },
   });
-  const models = new ModelRegistry(() => [loadKubernetesModel()], new ModelRecords(db));
+  const models = new ModelRegistry(
+    () => [loadKubernetesModel()],
+    new KeyedRecords(db.models, (model) => model.name),
+  );
   const schemaFindings = new SchemaFindings(models);
   const findingsFor: FindingsFor = (subject, disabled) => [
     ...(disabled.has(SCHEMA_CHECK.id) ? [] : schemaFindings.findings(subject.component)),
     ...bestPracticeFindings(subject, disabled),
   ];
-  attachInference = inferenceAttacher(rooms, KUBERNETES_RELATIONSHIPS, findingsFor, logger);
+  const policyRunner = new PolicyRunner(config.policyBudgetMs);
+  const policies = new PolicyRegistry(
+    new KeyedRecords(db.policies, (policy) => policy.id),
+    policyRunner,
+  );
+  attachInference = inferenceAttacher(
+    rooms,
+    KUBERNETES_RELATIONSHIPS,
+    findingsFor,
+    policies,
+    logger,
+  );
   designs = new DesignService(
     records,
     log,
@@ -85,6 +101,7 @@ export async function startHub(config: HubConfig, logger: Logger = createLogger(
     KUBERNETES_RELATIONSHIPS,
     findingsFor,
     models,
+    policies,
     (what, error) => {
       metrics.persistErrors.inc();
       logger.error(`${what} failed`, error);
@@ -101,6 +118,7 @@ export async function startHub(config: HubConfig, logger: Logger = createLogger(
   const app = createApp({
     designs,
     models,
+    policies,
     metrics: metrics.registry,
     logger,
     webRoot: config.webRoot,
@@ -131,6 +149,7 @@ export async function startHub(config: HubConfig, logger: Logger = createLogger(
         );
       }
       await rooms.closeAll(CloseCode.goingAway, 'hub shutting down');
+      await policyRunner.close();
       designs.flushTouches();
       await log.flushed();
       server.closeAllConnections();

@@ -22,17 +22,23 @@ import {
 import { subjectIn, type Finding } from '../../shared/checks/bestPractices.js';
 import {
   readDerivedRelationships,
+  asDesignRelationships,
   readFindings,
   type DerivedRelationship,
 } from '../../shared/design/derived.js';
 import type { DesignContent } from '../../shared/design/model.js';
 import type { RelationshipDefinition } from '../../shared/relationships/definition.js';
-import { RelationshipEngine } from '../../shared/relationships/engine.js';
+import {
+  RelationshipEngine,
+  type InferredRelationship,
+} from '../../shared/relationships/engine.js';
 import { CloseCode } from '../../shared/protocol.js';
 import { derivedRoom, designRoom, isValidId } from '../../shared/rooms.js';
 import { badRequest, notFound } from '../errors.js';
 import { HUB_ORIGIN } from '../hub/room.js';
 import { withStatus, type FindingsFor } from '../inference/designInference.js';
+import { evaluatePolicies, policyInput } from '../policies/designPolicies.js';
+import type { PolicyRegistry } from '../policies/policyRegistry.js';
 import type { ModelRegistry } from '../models/modelRegistry.js';
 import type { RoomRegistry } from '../hub/roomRegistry.js';
 import type { DesignRecords, DesignRecord } from '../store/designRecords.js';
@@ -71,6 +77,8 @@ export class DesignService {
     private readonly definitions: readonly RelationshipDefinition[],
     private readonly findingsFor: FindingsFor,
     private readonly models: ModelRegistry,
+    /** Run over designs nobody has open when they are read; null runs none. */
+    private readonly policies: PolicyRegistry | null,
     /** Told about background writes that failed (no request is waiting to hear about them). */
     private readonly onWriteError: (what: string, error: unknown) => void,
   ) {}
@@ -108,21 +116,11 @@ export class DesignService {
     return record;
   }
 
-  get(id: string): DesignDetail {
+  async get(id: string): Promise<DesignDetail> {
     const record = this.require(id);
     const content = this.readContent(id);
-    const derived = this.derivedView(id, content);
-    const inferred = derived.relationships
-      .filter((relationship) => relationship.status !== 'rejected')
-      .map(({ id, kind, type, subType, from, to }) => ({
-        id,
-        kind,
-        type,
-        subType,
-        from,
-        to,
-        origin: 'inferred' as const,
-      }));
+    const derived = await this.derivedView(id, content);
+    const inferred = asDesignRelationships(derived.relationships);
     return {
       ...record,
       components: content.components,
@@ -232,11 +230,11 @@ export class DesignService {
   }
 
   /**
-   * What inference found: what the hub keeps in the live derived room, or, for a design nobody
-   * has open, worked out now from its stored content (the same engine and checks; nothing is
-   * written).
+   * What inference and policies found: what the hub keeps in the live derived room, or, for a
+   * design nobody has open, worked out now from its stored content (the same engine, checks and
+   * policies; nothing is written).
    */
-  private derivedView(id: string, content: DesignContent): DerivedView {
+  private async derivedView(id: string, content: DesignContent): Promise<DerivedView> {
     const live = this.rooms.loaded(derivedRoom(id));
     if (live) {
       return {
@@ -247,14 +245,21 @@ export class DesignService {
     const engine = new RelationshipEngine(this.definitions);
     engine.update({ upserted: content.components, removed: [] });
     const disabled = this.withDesignDoc(id, readDisabledChecks);
+    const derive = (relationship: InferredRelationship) =>
+      withStatus(relationship, content.overrides[relationship.id]);
+    const relationships = [...engine.relationships.values()].map(derive);
     const findings: Record<string, Finding[]> = {};
     for (const component of engine.components.values()) {
       const found = this.findingsFor(subjectIn(engine, component), disabled);
       if (found.length > 0) findings[component.id] = found;
     }
-    const relationships = [...engine.relationships.values()].map((relationship) =>
-      withStatus(relationship, content.overrides[relationship.id]),
-    );
+    if (!this.policies) return { relationships, findings };
+    const input = policyInput(id, content, relationships, disabled);
+    const results = await evaluatePolicies(this.policies, input);
+    for (const [key, found] of results.findings) {
+      findings[key] = [...(findings[key] ?? []), ...found];
+    }
+    relationships.push(...[...results.relationships.values()].map(derive));
     return { relationships, findings };
   }
 

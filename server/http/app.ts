@@ -10,21 +10,24 @@ import { CHECKS } from '../../shared/checks/bestPractices.js';
 import { KUBERNETES_RELATIONSHIPS } from '../../shared/relationships/kubernetes.js';
 import type { DesignService } from '../designs/designService.js';
 import type { ModelRegistry } from '../models/modelRegistry.js';
+import type { PolicyRegistry } from '../policies/policyRegistry.js';
 import { SCHEMA_CHECK } from '../models/schemaFindings.js';
 import { HubError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Registry } from '../metrics/registry.js';
 import { designRoutes } from './designRoutes.js';
 import { modelRoutes } from './modelRoutes.js';
+import { policyRoutes } from './policyRoutes.js';
 import type { InFlightRequests } from './inFlight.js';
 import { webClient } from './webClient.js';
 
 const MAX_JSON_BODY_BYTES = 1024 * 1024;
-const MAX_MANIFEST_BODY_BYTES = 16 * 1024 * 1024;
+const MAX_UPLOAD_BODY_BYTES = 16 * 1024 * 1024;
 
 export interface AppDeps {
   designs: DesignService;
   models: ModelRegistry;
+  policies: PolicyRegistry;
   metrics: Registry;
   logger: Logger;
   webRoot: string;
@@ -52,13 +55,14 @@ export function createApp(deps: AppDeps): Hono {
     }),
   );
 
-  // Manifest and CRD imports are larger than any JSON body the API takes.
-  const yamlImports = new Set(['/api/designs/import', '/api/models/import']);
+  // Manifest and CRD imports and policy bundles are larger than any JSON body the API takes.
+  const uploads = new Set(['/api/designs/import', '/api/models/import', '/api/policies']);
   app.use('/api/*', async (c, next) =>
-    limitBody(yamlImports.has(c.req.path) ? MAX_MANIFEST_BODY_BYTES : MAX_JSON_BODY_BYTES)(c, next),
+    limitBody(uploads.has(c.req.path) ? MAX_UPLOAD_BODY_BYTES : MAX_JSON_BODY_BYTES)(c, next),
   );
   app.route('/api/designs', designRoutes(deps.designs));
   app.route('/api/models', modelRoutes(deps.models));
+  app.route('/api/policies', policyRoutes(deps.policies));
   app.get('/api/checks', (c) => c.json([SCHEMA_CHECK, ...CHECKS]));
   app.get('/api/relationships', (c) => c.json(KUBERNETES_RELATIONSHIPS));
   app.all('/api/*', (c) =>

@@ -25,7 +25,7 @@ export function designRoutes(designs: DesignService): Hono {
       const input = parseDesignCreate({ name: c.req.query('name') ?? '' });
       return c.json(await designs.importManifests(input, await c.req.text()), 201);
     })
-    .get('/:id', (c) => c.json(designs.get(c.req.param('id'))))
+    .get('/:id', async (c) => c.json(await designs.get(c.req.param('id'))))
     .get('/:id/manifests', (c) =>
       c.body(designs.manifests(c.req.param('id')), 200, {
         'Content-Type': 'application/yaml; charset=utf-8',

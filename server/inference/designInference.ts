@@ -14,6 +14,8 @@
  *   design's check settings (`meta.checks`) works out all of them again.
  * - On start the whole design is evaluated and the derived room is made to match it exactly,
  *   so whatever it held from before a restart is corrected.
+ * - The hub's OPA policies run after the same changes, in a worker (see DesignPolicies); their
+ *   findings join each component's when they arrive.
  */
 import * as Y from 'yjs';
 import { subjectIn, type CheckSubject, type Finding } from '../../shared/checks/bestPractices.js';
@@ -21,6 +23,7 @@ import {
   CHECK_SETTINGS_KEY,
   DesignKey,
   readComponentById,
+  readDesign,
   readDisabledChecks,
   writeComponentValue,
 } from '../../shared/design/convert.js';
@@ -47,6 +50,13 @@ import { HubError } from '../errors.js';
 import { HUB_ORIGIN, LOAD_ORIGIN, type Room } from '../hub/room.js';
 import type { RoomRegistry } from '../hub/roomRegistry.js';
 import type { Logger } from '../log.js';
+import {
+  DesignPolicies,
+  policyInput,
+  type PolicyChanges,
+  type PolicyInput,
+} from '../policies/designPolicies.js';
+import type { PolicyRegistry } from '../policies/policyRegistry.js';
 
 /** Every finding for one component, leaving out the checks in `disabled`. */
 export type FindingsFor = (subject: CheckSubject, disabled: ReadonlySet<string>) => Finding[];
@@ -60,14 +70,23 @@ export class DesignInference {
   private scheduled = false;
   private started = false;
   private stopped = false;
+  private readonly policies: DesignPolicies | null;
 
   constructor(
+    private readonly designId: string,
     private readonly design: Room,
     private readonly derived: Room,
     definitions: readonly RelationshipDefinition[],
     private readonly findingsFor: FindingsFor,
+    policies: PolicyRegistry | null,
+    logger: Logger,
   ) {
     this.engine = new RelationshipEngine(definitions);
+    this.policies =
+      policies &&
+      new DesignPolicies(policies, this.policyInput, this.onPolicyResults, (error) =>
+        logger.error(`running policies over design ${designId} failed`, error),
+      );
   }
 
   /** Starts once the design's document is built; nothing is built early for it. */
@@ -79,11 +98,13 @@ export class DesignInference {
       this.overrides.observe(this.onOverridesChanged);
       this.meta.observeDeep(this.onMetaChanged);
       this.evaluateAll();
+      this.policies?.schedule();
     });
   }
 
   stop(): void {
     this.stopped = true;
+    this.policies?.stop();
     if (!this.started) return;
     this.components.unobserveDeep(this.onComponentsChanged);
     this.overrides.unobserve(this.onOverridesChanged);
@@ -112,8 +133,10 @@ export class DesignInference {
     const held = new Map(readDerivedRelationships(this.derived.doc).map((r) => [r.id, r]));
     this.derived.doc.transact(() => {
       const wanted = this.engine.relationships;
+      // Relationships policies drew are theirs to keep or erase.
+      const drawn = this.policies?.relationships;
       for (const id of held.keys()) {
-        if (!wanted.has(id)) removeDerivedRelationship(this.derived.doc, id);
+        if (!wanted.has(id) && !drawn?.has(id)) removeDerivedRelationship(this.derived.doc, id);
       }
       for (const relationship of wanted.values()) {
         const derived = this.derive(relationship);
@@ -126,22 +149,32 @@ export class DesignInference {
     }, HUB_ORIGIN);
   }
 
-  /** Works out every component's findings, writing only what changed; drops stale entries. */
+  /**
+   * Works out every component's findings, writing only what changed; drops stale entries (those
+   * of failed policies are kept until the policies run again).
+   */
   private refreshAllFindings(): void {
+    const policyKeys = new Set(this.policies?.policyKeys());
     for (const id of Object.keys(readFindings(this.derived.doc))) {
-      if (!this.engine.components.has(id)) writeFindings(this.derived.doc, id, []);
+      if (!this.engine.components.has(id) && !policyKeys.has(id)) {
+        writeFindings(this.derived.doc, id, []);
+      }
     }
-    this.refreshFindings(this.engine.components.keys());
+    this.refreshFindings([...this.engine.components.keys(), ...policyKeys]);
   }
 
-  /** Works out the findings of `ids`, writing those that changed (reading only theirs). */
+  /**
+   * Works out the findings of `ids` (component ids, or a failed policy's check id), writing
+   * those that changed (reading only theirs).
+   */
   private refreshFindings(ids: Iterable<string>): void {
     const disabled = readDisabledChecks(this.design.doc);
     for (const id of ids) {
       const component = this.engine.components.get(id);
-      const findings = component
-        ? this.findingsFor(subjectIn(this.engine, component), disabled)
-        : [];
+      const findings = [
+        ...(component ? this.findingsFor(subjectIn(this.engine, component), disabled) : []),
+        ...(this.policies?.findingsOf(id) ?? []),
+      ];
       const held = readComponentFindings(this.derived.doc, id);
       if (JSON.stringify(findings) !== JSON.stringify(held)) {
         writeFindings(this.derived.doc, id, findings);
@@ -167,7 +200,8 @@ export class DesignInference {
   private readonly onOverridesChanged = (event: Y.YMapEvent<unknown>): void => {
     this.derived.doc.transact(() => {
       for (const id of event.keysChanged) {
-        const relationship = this.engine.relationships.get(id);
+        const relationship =
+          this.engine.relationships.get(id) ?? this.policies?.relationships.get(id);
         if (relationship) this.writeRelationship(relationship);
       }
     }, HUB_ORIGIN);
@@ -205,6 +239,24 @@ export class DesignInference {
       }
       this.refreshFindings(touched);
     }, HUB_ORIGIN);
+    this.policies?.schedule();
+  };
+
+  private readonly policyInput = (): PolicyInput =>
+    policyInput(
+      this.designId,
+      readDesign(this.design.doc),
+      [...this.engine.relationships.values()].map((relationship) => this.derive(relationship)),
+      readDisabledChecks(this.design.doc),
+    );
+
+  private readonly onPolicyResults = (changes: PolicyChanges): void => {
+    if (this.stopped) return;
+    this.derived.doc.transact(() => {
+      for (const relationship of changes.drawn) this.writeRelationship(relationship);
+      for (const id of changes.erased) removeDerivedRelationship(this.derived.doc, id);
+      this.refreshFindings(changes.findings);
+    }, HUB_ORIGIN);
   };
 
   private readonly onMetaChanged = (events: Y.YEvent<Y.AbstractType<unknown>>[]): void => {
@@ -213,7 +265,9 @@ export class DesignInference {
         event.path[0] === CHECK_SETTINGS_KEY ||
         (event.path.length === 0 && event.changes.keys.has(CHECK_SETTINGS_KEY)),
     );
-    if (checksChanged) this.derived.doc.transact(() => this.refreshAllFindings(), HUB_ORIGIN);
+    if (!checksChanged) return;
+    this.derived.doc.transact(() => this.refreshAllFindings(), HUB_ORIGIN);
+    this.policies?.schedule();
   };
 
   private applyPatches(actions: InferenceAction[]): void {
@@ -258,6 +312,7 @@ export function inferenceAttacher(
   rooms: RoomRegistry,
   definitions: readonly RelationshipDefinition[],
   findingsFor: FindingsFor,
+  policies: PolicyRegistry | null,
   logger: Logger,
 ): (room: Room) => (() => void) | undefined {
   return (design) => {
@@ -270,7 +325,15 @@ export function inferenceAttacher(
       (room) => {
         if (detached) return rooms.release(room);
         derived = room;
-        inference = new DesignInference(design, room, definitions, findingsFor);
+        inference = new DesignInference(
+          name.designId,
+          design,
+          room,
+          definitions,
+          findingsFor,
+          policies,
+          logger,
+        );
         inference.start();
       },
       (error: unknown) => {

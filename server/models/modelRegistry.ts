@@ -4,7 +4,7 @@
  * Kubernetes model takes a few hundred milliseconds.
  */
 import { badRequest, notFound } from '../errors.js';
-import type { ModelRecords } from '../store/modelRecords.js';
+import type { KeyedRecords } from '../store/keyedRecords.js';
 import type { ComponentDefinition, Model } from './model.js';
 
 export type ComponentSummary = Omit<ComponentDefinition, 'schema'>;
@@ -26,7 +26,7 @@ export class ModelRegistry {
    */
   constructor(
     private readonly loadBuiltIn: () => Model[],
-    private readonly stored: ModelRecords,
+    private readonly stored: KeyedRecords<Model>,
   ) {}
 
   private get models(): Map<string, Model> {

@@ -4,6 +4,7 @@
  */
 import { open, type Database, type RootDatabase } from 'lmdb';
 import type { Model } from '../models/model.js';
+import type { StoredPolicy } from '../policies/policyRegistry.js';
 import type { DesignRecord } from './designRecords.js';
 
 /** `[docName, seq]`: ordered by document, then by sequence number. */
@@ -26,6 +27,8 @@ export interface Databases {
   designs: Database<DesignRecord, string>;
   /** Imported models (CustomResourceDefinitions), by model name. */
   models: Database<Model, string>;
+  /** Uploaded OPA policies, by id. */
+  policies: Database<StoredPolicy, string>;
 }
 
 const MAX_NAMED_DATABASES = 16;
@@ -38,5 +41,6 @@ export function openDatabases(path: string, { readOnly = false } = {}): Database
     snapshots: root.openDB<Snapshot, string>({ name: 'snapshots' }),
     designs: root.openDB<DesignRecord, string>({ name: 'designs' }),
     models: root.openDB<Model, string>({ name: 'models' }),
+    policies: root.openDB<StoredPolicy, string>({ name: 'policies' }),
   };
 }

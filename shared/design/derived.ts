@@ -40,6 +40,21 @@ export function readDerivedRelationships(doc: Y.Doc): DerivedRelationship[] {
   return [...relationshipsOf(doc).entries()].map(([id, fields]) => ({ id, ...fields }));
 }
 
+/** Inferred relationships as a design lists them (`origin: 'inferred'`), rejected ones left out. */
+export function asDesignRelationships(derived: readonly DerivedRelationship[]): Relationship[] {
+  return derived
+    .filter((relationship) => relationship.status !== 'rejected')
+    .map(({ id, kind, type, subType, from, to }) => ({
+      id,
+      kind,
+      type,
+      subType,
+      from,
+      to,
+      origin: 'inferred' as const,
+    }));
+}
+
 /** Replaces a component's findings; none removes its entry. */
 export function writeFindings(doc: Y.Doc, componentId: string, findings: readonly Finding[]): void {
   const map = doc.getMap<Finding[]>(DerivedKey.findings);

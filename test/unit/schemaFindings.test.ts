@@ -6,7 +6,7 @@ import { loadKubernetesModel } from '../../server/models/kubernetesModel.js';
 import { ModelRegistry } from '../../server/models/modelRegistry.js';
 import { SchemaFindings } from '../../server/models/schemaFindings.js';
 import { openDatabases } from '../../server/store/database.js';
-import { ModelRecords } from '../../server/store/modelRecords.js';
+import { KeyedRecords } from '../../server/store/keyedRecords.js';
 import { component } from '../helpers/components.js';
 import { tempDir } from '../helpers/tempDir.js';
 
@@ -14,7 +14,12 @@ import { tempDir } from '../helpers/tempDir.js';
 async function schemaFindings(): Promise<SchemaFindings> {
   const db = openDatabases(await tempDir());
   onTestFinished(() => db.root.close());
-  return new SchemaFindings(new ModelRegistry(() => [loadKubernetesModel()], new ModelRecords(db)));
+  return new SchemaFindings(
+    new ModelRegistry(
+      () => [loadKubernetesModel()],
+      new KeyedRecords(db.models, (model) => model.name),
+    ),
+  );
 }
 
 const deployment = (spec: object) =>
