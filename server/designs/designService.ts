@@ -254,7 +254,8 @@ export class DesignService {
       if (found.length > 0) findings[component.id] = found;
     }
     if (!this.policies) return { relationships, findings };
-    const input = policyInput(id, content, relationships, disabled);
+    const derived = [...relationships];
+    const input = policyInput(id, () => ({ content, derived }), disabled);
     const results = await evaluatePolicies(this.policies, input);
     for (const [key, found] of results.findings) {
       findings[key] = [...(findings[key] ?? []), ...found];

@@ -245,8 +245,10 @@ export class DesignInference {
   private readonly policyInput = (): PolicyInput =>
     policyInput(
       this.designId,
-      readDesign(this.design.doc),
-      [...this.engine.relationships.values()].map((relationship) => this.derive(relationship)),
+      () => ({
+        content: readDesign(this.design.doc),
+        derived: [...this.engine.relationships.values()].map((r) => this.derive(r)),
+      }),
       readDisabledChecks(this.design.doc),
     );
 

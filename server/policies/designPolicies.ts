@@ -15,35 +15,40 @@ import { PolicyFailure } from './policyRunner.js';
 
 /** What a run needs to know about the design, read when the run starts. */
 export interface PolicyInput {
-  /** The design as plain JSON text. */
-  json: string;
-  componentIds: ReadonlySet<string>;
   /** Check ids the design has turned off (a policy's is `policy:<id>`). */
   disabledChecks: ReadonlySet<string>;
+  /** The design as plain JSON text, and its component ids: read only if some policy runs. */
+  design(): { json: string; componentIds: ReadonlySet<string> };
 }
 
 /**
  * The design as policies see it: the shape of `GET /api/designs/:id` (inferred relationships
- * included, rejected ones not), without the hub's own records and findings.
+ * included, rejected ones not), without the hub's own records and findings. Reading and
+ * encoding a large design takes a while, so it happens once, and only when asked for.
  */
 export function policyInput(
   designId: string,
-  { meta, components, layout, relationships }: DesignContent,
-  derived: readonly DerivedRelationship[],
+  read: () => { content: DesignContent; derived: readonly DerivedRelationship[] },
   disabledChecks: ReadonlySet<string>,
 ): PolicyInput {
-  const design = {
-    id: designId,
-    name: meta.name,
-    description: meta.description,
-    components,
-    layout,
-    relationships: [...relationships, ...asDesignRelationships(derived)],
-  };
+  let design: ReturnType<PolicyInput['design']> | undefined;
   return {
-    json: JSON.stringify(design),
-    componentIds: new Set(components.map((component) => component.id)),
     disabledChecks,
+    design: () => {
+      if (design) return design;
+      const { content, derived } = read();
+      const { meta, components, layout, relationships } = content;
+      const json = JSON.stringify({
+        id: designId,
+        name: meta.name,
+        description: meta.description,
+        components,
+        layout,
+        relationships: [...relationships, ...asDesignRelationships(derived)],
+      });
+      design = { json, componentIds: new Set(components.map((component) => component.id)) };
+      return design;
+    },
   };
 }
 
@@ -66,13 +71,13 @@ export async function evaluatePolicies(
   const results: PolicyResults = { findings: new Map(), relationships: new Map() };
   const add = (key: string, finding: Finding) =>
     results.findings.set(key, [...(results.findings.get(key) ?? []), finding]);
-  const known = (id: string) => input.componentIds.has(id);
+  const known = (id: string) => input.design().componentIds.has(id);
   for (const policy of registry.enabled()) {
     const check = policyCheckId(policy.id);
     if (input.disabledChecks.has(check)) continue;
     let report;
     try {
-      report = await registry.evaluate(policy, input.json);
+      report = await registry.evaluate(policy, input.design().json);
     } catch (error) {
       if (!(error instanceof PolicyFailure)) throw error;
       const message = `policy ${policy.id} failed: ${error.message}`;

@@ -252,8 +252,14 @@ class Rule {
       if (relationship) into.set(relationship.id, relationship);
     };
     const { fromSide, toSide, viaFromSide, viaToSide } = this;
+    // A sibling pair is the same relationship from either side: when both are being evaluated,
+    // the one with the smaller id takes it (a third of a design's relationships are siblings).
+    const sibling = this.definition.kind === 'sibling';
     if (!viaFromSide || !viaToSide) {
-      for (const id of toSide.partners(fromSide.keysOf(component.id))) add(component, get(id));
+      for (const id of toSide.partners(fromSide.keysOf(component.id))) {
+        if (sibling && id < component.id && dirty.has(id)) continue;
+        add(component, get(id));
+      }
       for (const id of fromSide.partners(toSide.keysOf(component.id))) {
         if (!dirty.has(id)) add(get(id), component);
       }

@@ -249,6 +249,24 @@ describe('relationship engine', () => {
     ]);
   });
 
+  it('follows a RoleBinding that grants a ClusterRole within its namespace', () => {
+    const { engine } = engineWith(
+      component('ClusterRole', 'view', {}, { namespace: undefined }),
+      component('RoleBinding', 'viewers', {
+        roleRef: { kind: 'ClusterRole', name: 'view' },
+        subjects: [{ kind: 'ServiceAccount', name: 'ci', namespace: 'shop' }],
+      }),
+      component('ServiceAccount', 'ci'),
+      component('ServiceAccount', 'ci', {}, { id: 'ServiceAccount/ci-tools', namespace: 'tools' }),
+      // A Role of the same name is not what this binding refers to.
+      component('Role', 'view'),
+    );
+    expect(ofDefinition(engine, 'clusterrole-rolebinding-permission')).toEqual([
+      'clusterrole-rolebinding-permission ClusterRole/view→ServiceAccount/ci via RoleBinding/viewers',
+    ]);
+    expect(ofDefinition(engine, 'role-binding-permission')).toEqual([]);
+  });
+
   it('ties an HPA to its scale target by name and kind, PDBs and NetworkPolicies to what they select', () => {
     const { engine } = engineWith(
       deployment('web', { app: 'web' }),
