@@ -119,7 +119,11 @@ export async function measureThroughHub(size: number, edits: number) {
       editToDerivedMs: summarize(latencies),
     };
   } finally {
-    for (const client of clients) client.destroy();
+    // A provider's awareness keeps a timer until its document is destroyed.
+    for (const client of clients) {
+      client.destroy();
+      client.doc.destroy();
+    }
     await hub.stop();
     await data.remove();
   }
