@@ -254,8 +254,9 @@ export class DesignService {
       if (found.length > 0) findings[component.id] = found;
     }
     if (!this.policies) return { relationships, findings };
-    const derived = [...relationships];
-    const input = policyInput(id, () => ({ content, derived }), disabled);
+    const inferred = [...relationships];
+    const rejected = (relationshipId: string) => content.overrides[relationshipId] === 'rejected';
+    const input = policyInput(id, () => ({ design: content, inferred, rejected }), disabled);
     const results = await evaluatePolicies(this.policies, input);
     for (const [key, found] of results.findings) {
       findings[key] = [...(findings[key] ?? []), ...found];

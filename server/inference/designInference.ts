@@ -23,8 +23,10 @@ import {
   CHECK_SETTINGS_KEY,
   DesignKey,
   readComponentById,
-  readDesign,
   readDisabledChecks,
+  readLayoutMap,
+  readMeta,
+  readUserRelationships,
   writeComponentValue,
 } from '../../shared/design/convert.js';
 import {
@@ -245,9 +247,16 @@ export class DesignInference {
   private readonly policyInput = (): PolicyInput =>
     policyInput(
       this.designId,
+      // The engine's components and relationships are the design's, already read.
       () => ({
-        content: readDesign(this.design.doc),
-        derived: [...this.engine.relationships.values()].map((r) => this.derive(r)),
+        design: {
+          meta: readMeta(this.design.doc),
+          components: [...this.engine.components.values()],
+          layout: readLayoutMap(this.design.doc),
+          relationships: readUserRelationships(this.design.doc),
+        },
+        inferred: this.engine.relationships.values(),
+        rejected: (id) => this.overrides.get(id) === 'rejected',
       }),
       readDisabledChecks(this.design.doc),
     );

@@ -133,12 +133,8 @@ export function readDesign(doc: Y.Doc): DesignContent {
   return {
     meta: readMeta(doc),
     components: entries(doc, DesignKey.components).map(([id, value]) => readComponent(id, value)),
-    layout: Object.fromEntries(
-      entries(doc, DesignKey.layout).map(([id, value]) => [id, readLayout(value)]),
-    ),
-    relationships: entries(doc, DesignKey.relationships).map(([id, value]) =>
-      readRelationship(id, value),
-    ),
+    layout: readLayoutMap(doc),
+    relationships: readUserRelationships(doc),
     overrides: Object.fromEntries(
       entries(doc, DesignKey.overrides).filter(
         (entry): entry is [string, OverrideDecision] =>
@@ -146,6 +142,18 @@ export function readDesign(doc: Y.Doc): DesignContent {
       ),
     ),
   };
+}
+
+/** Every component's position, by component id. */
+export function readLayoutMap(doc: Y.Doc): Record<string, LayoutEntry> {
+  return Object.fromEntries(
+    entries(doc, DesignKey.layout).map(([id, value]) => [id, readLayout(value)]),
+  );
+}
+
+/** The relationships people drew (inferred ones live in the derived room). */
+export function readUserRelationships(doc: Y.Doc): Relationship[] {
+  return entries(doc, DesignKey.relationships).map(([id, value]) => readRelationship(id, value));
 }
 
 /** One component as plain data, or undefined if the design has none of that id. */

@@ -40,19 +40,23 @@ export function readDerivedRelationships(doc: Y.Doc): DerivedRelationship[] {
   return [...relationshipsOf(doc).entries()].map(([id, fields]) => ({ id, ...fields }));
 }
 
-/** Inferred relationships as a design lists them (`origin: 'inferred'`), rejected ones left out. */
+/** An inferred relationship as a design lists it (`origin: 'inferred'`). */
+export function asDesignRelationship({
+  id,
+  kind,
+  type,
+  subType,
+  from,
+  to,
+}: Omit<Relationship, 'origin'>): Relationship {
+  return { id, kind, type, subType, from, to, origin: 'inferred' };
+}
+
+/** Inferred relationships as a design lists them, rejected ones left out. */
 export function asDesignRelationships(derived: readonly DerivedRelationship[]): Relationship[] {
   return derived
     .filter((relationship) => relationship.status !== 'rejected')
-    .map(({ id, kind, type, subType, from, to }) => ({
-      id,
-      kind,
-      type,
-      subType,
-      from,
-      to,
-      origin: 'inferred' as const,
-    }));
+    .map(asDesignRelationship);
 }
 
 /** Replaces a component's findings; none removes its entry. */
