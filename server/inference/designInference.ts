@@ -52,12 +52,8 @@ import { HubError } from '../errors.js';
 import { HUB_ORIGIN, LOAD_ORIGIN, type Room } from '../hub/room.js';
 import type { RoomRegistry } from '../hub/roomRegistry.js';
 import type { Logger } from '../log.js';
-import {
-  DesignPolicies,
-  policyInput,
-  type PolicyChanges,
-  type PolicyInput,
-} from '../policies/designPolicies.js';
+import { DesignPolicies, type PolicyChanges } from '../policies/designPolicies.js';
+import { policyInput, type PolicyInput } from '../policies/policyInput.js';
 import type { PolicyRegistry } from '../policies/policyRegistry.js';
 
 /** Every finding for one component, leaving out the checks in `disabled`. */
