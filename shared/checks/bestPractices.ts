@@ -3,7 +3,13 @@
  * inference found for it) to findings. Each check has an id, a severity and a line of advice;
  * `GET /api/checks` lists them, and a design can switch any of them off in its `meta`.
  */
-import { isJsonObject, type Component, type JsonObject, type JsonValue } from '../design/model.js';
+import {
+  asJsonObject,
+  isJsonObject,
+  type Component,
+  type JsonObject,
+  type JsonValue,
+} from '../design/model.js';
 import type { InferredRelationship, RelationshipEngine } from '../relationships/engine.js';
 
 export type Severity = 'error' | 'warning' | 'info';
@@ -103,8 +109,7 @@ function perContainer(
   };
 }
 
-const security = (object: JsonObject): JsonObject =>
-  isJsonObject(object.securityContext) ? object.securityContext : {};
+const security = (object: JsonObject): JsonObject => asJsonObject(object.securityContext);
 
 const DANGEROUS_CAPABILITIES = new Set([
   'ALL',
@@ -178,7 +183,7 @@ function referencedNames(
     });
     const env = Array.isArray(container.env) ? container.env.filter(isJsonObject) : [];
     env.forEach((variable, index) => {
-      const from = isJsonObject(variable.valueFrom) ? variable.valueFrom : {};
+      const from = asJsonObject(variable.valueFrom);
       if (isJsonObject(from.configMapKeyRef) && from.configMapKeyRef.optional !== true) {
         add(
           'ConfigMap',
@@ -218,7 +223,7 @@ const RULES: readonly CheckRule[] = [
     title: 'Container without resource requests and limits',
     docs: 'Set resources.requests (cpu, memory) so the scheduler can place pods, and limits so one pod cannot starve its node.',
     run: perContainer((container) => {
-      const resources = isJsonObject(container.resources) ? container.resources : {};
+      const resources = asJsonObject(container.resources);
       const missing = ['requests', 'limits'].filter(
         (key) => !isJsonObject(resources[key]) || Object.keys(resources[key]).length === 0,
       );
@@ -320,9 +325,7 @@ const RULES: readonly CheckRule[] = [
     title: 'Adds dangerous Linux capabilities',
     docs: `Drop capabilities such as ${[...DANGEROUS_CAPABILITIES].join(', ')}; add only the narrow ones the process needs.`,
     run: perContainer((container) => {
-      const capabilities = isJsonObject(security(container).capabilities)
-        ? (security(container).capabilities as JsonObject)
-        : {};
+      const capabilities = asJsonObject(security(container).capabilities);
       const added = Array.isArray(capabilities.add) ? capabilities.add.map(String) : [];
       const dangerous = added.filter((capability) =>
         DANGEROUS_CAPABILITIES.has(capability.toUpperCase()),
@@ -338,7 +341,7 @@ const RULES: readonly CheckRule[] = [
     run: (subject) => {
       const { component } = subject;
       if (component.kind !== 'Service') return [];
-      const spec = isJsonObject(component.config.spec) ? component.config.spec : {};
+      const spec = asJsonObject(component.config.spec);
       if (
         spec.type === 'ExternalName' ||
         !isJsonObject(spec.selector) ||
@@ -364,7 +367,7 @@ const RULES: readonly CheckRule[] = [
       const { component } = subject;
       if (component.kind !== 'Ingress') return [];
       const present = relatedNames(subject, 'Service');
-      const spec = isJsonObject(component.config.spec) ? component.config.spec : {};
+      const spec = asJsonObject(component.config.spec);
       const backends: { name: string; path: string }[] = [];
       const backend = (value: JsonValue | undefined, path: string) => {
         if (
@@ -416,7 +419,7 @@ const RULES: readonly CheckRule[] = [
     run: (subject) => {
       const { component } = subject;
       if (component.kind !== 'Deployment' && component.kind !== 'StatefulSet') return [];
-      const spec = isJsonObject(component.config.spec) ? component.config.spec : {};
+      const spec = asJsonObject(component.config.spec);
       const replicas = typeof spec.replicas === 'number' ? spec.replicas : 1;
       if (replicas > 1 || hasRelationship(subject, 'kubernetes/pdb-selects-')) return [];
       return [

@@ -21,7 +21,7 @@ import {
   type MatchStrategy,
   type RelationshipDefinition,
 } from './definition.js';
-import { isJsonObject } from '../design/model.js';
+import { asJsonObject, isJsonObject } from '../design/model.js';
 
 const SCHEMA_VERSIONS = ['relationships.meshery.io/v1alpha3', 'relationships.meshery.io/v1beta1'];
 
@@ -85,7 +85,7 @@ function convertRelationship(value: unknown, source: string, at: string): unknow
       fail(`${where}.allow.from${field}`, problem),
     );
     const to = endpoints(allow.to, (field, problem) => fail(`${where}.allow.to${field}`, problem));
-    const deny = isJsonObject(selector.deny) ? selector.deny : {};
+    const deny = asJsonObject(selector.deny);
     const denyFrom =
       deny.from === undefined
         ? []
