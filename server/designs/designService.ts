@@ -119,8 +119,12 @@ export class DesignService {
 
   async get(id: string): Promise<DesignDetail> {
     const record = this.require(id);
-    const content = this.readContent(id);
-    const derived = await this.derivedView(id, content);
+    // One read of the document for both: for a design nobody has open it is built from storage.
+    const { content, disabled } = this.withDesignDoc(id, (doc) => ({
+      content: readDesign(doc),
+      disabled: readDisabledChecks(doc),
+    }));
+    const derived = await this.derivedView(id, content, disabled);
     const inferred = asDesignRelationships(derived.relationships);
     return {
       ...record,
@@ -235,7 +239,11 @@ export class DesignService {
    * design nobody has open, worked out now from its stored content (the same engine, checks and
    * policies; nothing is written).
    */
-  private async derivedView(id: string, content: DesignContent): Promise<DerivedView> {
+  private async derivedView(
+    id: string,
+    content: DesignContent,
+    disabled: ReadonlySet<string>,
+  ): Promise<DerivedView> {
     const live = this.rooms.loaded(derivedRoom(id));
     if (live) {
       return {
@@ -245,7 +253,6 @@ export class DesignService {
     }
     const engine = new RelationshipEngine(this.definitions);
     engine.update({ upserted: content.components, removed: [] });
-    const disabled = this.withDesignDoc(id, readDisabledChecks);
     const derive = (relationship: InferredRelationship) =>
       withStatus(relationship, content.overrides[relationship.id]);
     const relationships = [...engine.relationships.values()].map(derive);
@@ -255,15 +262,21 @@ export class DesignService {
       if (found.length > 0) findings[component.id] = found;
     }
     if (!this.policies) return { relationships, findings };
-    const inferred = [...relationships];
-    const rejected = (relationshipId: string) => content.overrides[relationshipId] === 'rejected';
-    const input = policyInput(id, () => ({ design: content, inferred, rejected }), disabled);
+    const input = policyInput(
+      id,
+      () => ({
+        design: content,
+        inferred: engine.relationships.values(),
+        rejected: (relationshipId) => content.overrides[relationshipId] === 'rejected',
+      }),
+      disabled,
+    );
     const results = await evaluatePolicies(this.policies, input);
     for (const [key, found] of results.findings) {
       findings[key] = [...(findings[key] ?? []), ...found];
     }
-    relationships.push(...[...results.relationships.values()].map(derive));
-    return { relationships, findings };
+    const drawn = [...results.relationships.values()].map(derive);
+    return { relationships: [...relationships, ...drawn], findings };
   }
 
   private readContent(id: string): DesignContent {
