@@ -15,6 +15,8 @@ export interface HubConfig {
   data: string;
   kubeconfig: string | undefined;
   sandbox: boolean;
+  /** Forget the sandbox cluster's objects on start. */
+  sandboxReset: boolean;
   auth: 'none';
   maxMessageBytes: number;
   sendBufferLimit: number;
@@ -55,6 +57,7 @@ const OPTIONS = {
   kubeconfig: { type: 'string' },
   sandbox: { type: 'boolean' },
   'no-sandbox': { type: 'boolean' },
+  'sandbox-reset': { type: 'boolean' },
   auth: { type: 'string' },
   'max-message-bytes': { type: 'string' },
   'send-buffer-limit': { type: 'string' },
@@ -68,7 +71,7 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-export type OptionName = Exclude<keyof typeof OPTIONS, 'no-sandbox' | 'help'>;
+export type OptionName = Exclude<keyof typeof OPTIONS, 'no-sandbox' | 'sandbox-reset' | 'help'>;
 
 const envName = (option: string): string => `WEFT_${option.toUpperCase().replace(/-/g, '_')}`;
 
@@ -110,7 +113,8 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): HubConfig |
     port: integer(value('port'), 'port', DEFAULTS.port, 0, 65_535),
     data: resolve(value('data') ?? DEFAULTS.data),
     kubeconfig: value('kubeconfig') ?? defaultKubeconfig(env),
-    sandbox: sandboxFlag(flags, env),
+    sandbox: booleanOption('sandbox', flags, env, DEFAULTS.sandbox),
+    sandboxReset: booleanOption('sandbox-reset', flags, env, false),
     auth,
     maxMessageBytes: integer(
       value('max-message-bytes'),
@@ -157,13 +161,16 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): HubConfig |
   };
 }
 
-export const USAGE = `Usage: weft [options]   (every option is also an environment variable WEFT_<NAME>)
+export const USAGE = `Usage: weft [options]           the hub (and its sandbox cluster)
+       weft sandbox [options]   the sandbox cluster alone, for kubectl
+(every option is also an environment variable WEFT_<NAME>)
 
   --host HOST               address to bind (default 127.0.0.1; loopback only until tokens exist)
   --port PORT               port to listen on; 0 picks a free one (default 7420)
   --data DIR                LMDB data folder (default ./data)
   --kubeconfig FILE         kubeconfig for cluster connections (default $KUBECONFIG, then ~/.kube/config)
   --sandbox, --no-sandbox   built-in sandbox cluster (default on)
+  --sandbox-reset           start the sandbox cluster empty, forgetting its objects
   --auth none|token         authentication (default none; token arrives with a later issue)
   --max-message-bytes N     largest WebSocket message accepted (default 16 MiB)
   --send-buffer-limit N     close a connection with 1013 when this much is waiting to be sent (default 64 MiB)
@@ -194,17 +201,20 @@ function integer(
   return parsed;
 }
 
-function sandboxFlag(
+/** A switch from its flag (`--no-<name>` turns it off), else `WEFT_<NAME>`, else `fallback`. */
+function booleanOption(
+  name: 'sandbox' | 'sandbox-reset',
   flags: Partial<Record<string, string | boolean>>,
   env: NodeJS.ProcessEnv,
+  fallback: boolean,
 ): boolean {
-  if (flags['no-sandbox']) return false;
-  if (flags.sandbox) return true;
-  const fromEnv = env[envName('sandbox')];
-  if (fromEnv === undefined) return DEFAULTS.sandbox;
+  if (flags[`no-${name}`]) return false;
+  if (flags[name]) return true;
+  const fromEnv = env[envName(name)];
+  if (fromEnv === undefined) return fallback;
   if (['1', 'true', 'yes', 'on'].includes(fromEnv.toLowerCase())) return true;
   if (['0', 'false', 'no', 'off'].includes(fromEnv.toLowerCase())) return false;
-  throw new ConfigError(`WEFT_SANDBOX must be true or false, not ${JSON.stringify(fromEnv)}`);
+  throw new ConfigError(`${envName(name)} must be true or false, not ${JSON.stringify(fromEnv)}`);
 }
 
 function isLoopback(host: string): boolean {

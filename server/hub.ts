@@ -30,6 +30,7 @@ import { KeyedRecords } from './store/keyedRecords.js';
 import { DocLog } from './store/docLog.js';
 import { CompactionQueue } from './store/compactionQueue.js';
 import { WriteBatch } from './store/writeBatch.js';
+import { startSandbox, type Sandbox } from './sandbox/sandbox.js';
 
 /** How long shutdown lets HTTP requests under way finish before closing storage under them. */
 const REQUEST_DRAIN_MS = 10_000;
@@ -39,6 +40,8 @@ export interface Hub {
   url: string;
   port: number;
   metrics: HubMetrics;
+  /** The built-in sandbox cluster, unless started with `--no-sandbox`. */
+  sandbox?: Pick<Sandbox, 'url' | 'kubeconfigPath'>;
   /** Stops accepting, closes sockets with 1001, flushes every pending write, closes LMDB. */
   close(): Promise<void>;
 }
@@ -114,6 +117,10 @@ export async function startHub(config: HubConfig, logger: Logger = createLogger(
     resolveRoom: (name) => resolveRoom(name, designs),
   });
 
+  const sandbox = config.sandbox
+    ? await startSandbox({ db: db.sandbox, data: config.data, reset: config.sandboxReset, logger })
+    : undefined;
+
   const inFlight = new InFlightRequests();
   const app = createApp({
     designs,
@@ -151,13 +158,20 @@ export async function startHub(config: HubConfig, logger: Logger = createLogger(
       await rooms.closeAll(CloseCode.goingAway, 'hub shutting down');
       await policyRunner.close();
       designs.flushTouches();
+      await sandbox?.close();
       await log.flushed();
       server.closeAllConnections();
       await stopped;
       await db.root.close();
     })());
 
-  return { url: `http://${host}:${port}`, port, metrics, close };
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    metrics,
+    ...(sandbox ? { sandbox: { url: sandbox.url, kubeconfigPath: sandbox.kubeconfigPath } } : {}),
+    close,
+  };
 }
 
 /** Which rooms exist and who may write to them. Hub-owned rooms are read-only for clients. */

@@ -3,6 +3,7 @@
  * document update logs, their snapshots, and metadata records, so one transaction can span them.
  */
 import { open, type Database, type RootDatabase } from 'lmdb';
+import type { SandboxDatabase } from '../sandbox/objectStore.js';
 import type { Model } from '../models/model.js';
 import type { StoredPolicy } from '../policies/policyRegistry.js';
 import type { DesignRecord } from './designRecords.js';
@@ -29,6 +30,8 @@ export interface Databases {
   models: Database<Model, string>;
   /** Uploaded OPA policies, by id. */
   policies: Database<StoredPolicy, string>;
+  /** The built-in sandbox cluster's objects, revision counter and token. */
+  sandbox: SandboxDatabase;
 }
 
 const MAX_NAMED_DATABASES = 16;
@@ -42,5 +45,6 @@ export function openDatabases(path: string, { readOnly = false } = {}): Database
     designs: root.openDB<DesignRecord, string>({ name: 'designs' }),
     models: root.openDB<Model, string>({ name: 'models' }),
     policies: root.openDB<StoredPolicy, string>({ name: 'policies' }),
+    sandbox: root.openDB({ name: 'sandbox' }) as SandboxDatabase,
   };
 }
