@@ -199,10 +199,14 @@ export function withDefaults(type: ResourceType, object: KubeObject): KubeObject
   return { ...object, spec: rule.defaults(isPlainObject(object.spec) ? object.spec : {}, object) };
 }
 
-/** The status a new object starts with, or `undefined` to keep what the client sent. */
+/**
+ * The status a new object starts with: a kind's own, else empty for every kind with a status
+ * subresource (clients cannot set status on create), else `undefined` to keep what was sent.
+ */
 export function initialStatusOf(type: ResourceType): Record<string, unknown> | undefined {
   const status = RULES[groupResourceOf(type)]?.initialStatus;
-  return status && structuredClone(status);
+  if (status) return structuredClone(status);
+  return type.subresources.includes('status') ? {} : undefined;
 }
 
 /** Why the API server would refuse to store `object` (422), or `[]`. */

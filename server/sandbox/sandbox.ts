@@ -11,6 +11,8 @@ import { join } from 'node:path';
 import { createAdaptorServer } from '@hono/node-server';
 import type { Logger } from '../log.js';
 import { bootstrap } from './bootstrap.js';
+import { DEFAULT_TIMINGS, type SandboxTimings } from './controllers/controllerContext.js';
+import { startControllers } from './controllers/index.js';
 import { keepCredentials, sandboxCredentials, type SandboxCredentials } from './credentials.js';
 import { ObjectStore, type SandboxDatabase } from './objectStore.js';
 import { ResourceCatalog } from './resourceCatalog.js';
@@ -29,6 +31,8 @@ export interface SandboxOptions {
   /** How many recent events watches can resume from (tests make it small to see 410s). */
   historyLimit?: number;
   watchLimits?: Partial<WatchLimits>;
+  /** How fast simulated pods start and Job pods finish. */
+  timings?: Partial<SandboxTimings>;
   logger: Logger;
 }
 
@@ -56,6 +60,13 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const resources = new ResourceService(store);
   const watches = new Watches(store, { ...DEFAULT_WATCH_LIMITS, ...options.watchLimits });
   bootstrap(resources, catalog);
+  const stopControllers = startControllers({
+    resources,
+    store,
+    catalog,
+    timings: { ...DEFAULT_TIMINGS, ...options.timings },
+    logger,
+  });
 
   const app = createSandboxApp({
     catalog,
@@ -82,6 +93,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     kubeconfigPath,
     close: async () => {
       const stopped = new Promise((resolve) => server.close(resolve));
+      stopControllers();
       watches.closeAll();
       server.closeAllConnections();
       await stopped;

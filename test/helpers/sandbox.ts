@@ -21,7 +21,9 @@ export interface TestSandbox {
   close(): Promise<void>;
 }
 
-type Overrides = Partial<Pick<SandboxOptions, 'reset' | 'historyLimit' | 'watchLimits'>> & {
+type Overrides = Partial<
+  Pick<SandboxOptions, 'reset' | 'historyLimit' | 'watchLimits' | 'timings'>
+> & {
   data?: string;
 };
 

@@ -6,15 +6,17 @@
 import {
   ApiException,
   AppsV1Api,
+  AutoscalingV2Api,
   CoreV1Api,
   KubernetesObjectApi,
   PatchStrategy,
   setHeaderOptions,
   VersionApi,
   type V1ConfigMap,
-  type V1Deployment,
+  type V2HorizontalPodAutoscaler,
 } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
+import { deploymentManifest } from '../helpers/kubeManifests.js';
 import { startTestSandbox } from '../helpers/sandbox.js';
 
 /** The `Status` a failed call answered with. */
@@ -38,25 +40,6 @@ const configMap = (name: string, labels: Record<string, string> = {}): V1ConfigM
   data: { greeting: 'hello' },
 });
 
-export const deployment = (name: string, replicas = 2): V1Deployment => ({
-  apiVersion: 'apps/v1',
-  kind: 'Deployment',
-  metadata: { name, namespace: 'default' },
-  spec: {
-    replicas,
-    selector: { matchLabels: { app: name } },
-    template: {
-      metadata: { labels: { app: name } },
-      spec: {
-        containers: [
-          { name: 'web', image: 'nginx:1.27', ports: [{ containerPort: 80 }] },
-          { name: 'sidecar', image: 'busybox:1.36' },
-        ],
-      },
-    },
-  },
-});
-
 describe('sandbox API', () => {
   it('answers discovery: version, nodes, and kinds of named groups', async () => {
     const { kc } = await startTestSandbox();
@@ -66,7 +49,7 @@ describe('sandbox API', () => {
     expect(nodes.items.map((node) => node.metadata?.name)).toHaveLength(3);
     // KubernetesObjectApi finds a kind's plural and scope in /apis/<group>/<version>.
     const objects = KubernetesObjectApi.makeApiClient(kc);
-    const created = await objects.create(deployment('web'));
+    const created = await objects.create(deploymentManifest('web', { sidecar: true }));
     expect(created.metadata?.uid).toBeTruthy();
     const read = await objects.read({
       apiVersion: 'apps/v1',
@@ -80,7 +63,7 @@ describe('sandbox API', () => {
     const apps = (await startTestSandbox()).kc.makeApiClient(AppsV1Api);
     const created = await apps.createNamespacedDeployment({
       namespace: 'default',
-      body: deployment('web'),
+      body: deploymentManifest('web', { sidecar: true }),
     });
     expect(created.metadata?.uid).toMatch(/^[0-9a-f-]{36}$/);
     expect(created.metadata?.creationTimestamp).toBeInstanceOf(Date);
@@ -88,7 +71,10 @@ describe('sandbox API', () => {
     expect(created.spec?.template.spec?.containers[0]?.imagePullPolicy).toBe('IfNotPresent');
     expect(created.spec?.template.spec?.containers[0]?.ports?.[0]?.protocol).toBe('TCP');
     const again = await statusOf(
-      apps.createNamespacedDeployment({ namespace: 'default', body: deployment('web') }),
+      apps.createNamespacedDeployment({
+        namespace: 'default',
+        body: deploymentManifest('web', { sidecar: true }),
+      }),
     );
     expect(again).toEqual({
       code: 409,
@@ -309,7 +295,10 @@ describe('sandbox API', () => {
   it('merges a strategic merge patch into containers by name', async () => {
     const { kc } = await startTestSandbox();
     const apps = kc.makeApiClient(AppsV1Api);
-    await apps.createNamespacedDeployment({ namespace: 'default', body: deployment('web') });
+    await apps.createNamespacedDeployment({
+      namespace: 'default',
+      body: deploymentManifest('web', { sidecar: true }),
+    });
     const patched = await apps.patchNamespacedDeployment(
       {
         name: 'web',
@@ -338,53 +327,71 @@ describe('sandbox API', () => {
   });
 
   it('keeps status and spec apart: the main resource, the status subresource and generation', async () => {
-    const apps = (await startTestSandbox()).kc.makeApiClient(AppsV1Api);
-    const created = await apps.createNamespacedDeployment({
+    // HorizontalPodAutoscalers have a status subresource and no sandbox controller writing it.
+    const autoscaling = (await startTestSandbox()).kc.makeApiClient(AutoscalingV2Api);
+    const hpa: V2HorizontalPodAutoscaler = {
+      metadata: { name: 'web' },
+      spec: {
+        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' },
+        minReplicas: 1,
+        maxReplicas: 5,
+      },
+      status: { currentReplicas: 99, desiredReplicas: 99 },
+    };
+    const created = await autoscaling.createNamespacedHorizontalPodAutoscaler({
       namespace: 'default',
-      body: { ...deployment('web'), status: { replicas: 99 } },
+      body: hpa,
     });
-    expect(created.status?.replicas).toBeUndefined();
-    const withStatus = await apps.replaceNamespacedDeploymentStatus({
+    expect(created.status?.currentReplicas).toBeUndefined();
+    const withStatus = await autoscaling.replaceNamespacedHorizontalPodAutoscalerStatus({
       name: 'web',
       namespace: 'default',
       body: {
         ...created,
-        spec: { ...created.spec!, replicas: 7 },
-        status: { replicas: 2, readyReplicas: 1 },
+        spec: { ...created.spec!, maxReplicas: 9 },
+        status: { currentReplicas: 2, desiredReplicas: 3 },
       },
     });
-    expect(withStatus.status?.readyReplicas).toBe(1);
-    expect(withStatus.spec?.replicas).toBe(2);
+    expect(withStatus.status?.desiredReplicas).toBe(3);
+    expect(withStatus.spec?.maxReplicas).toBe(5);
     expect(withStatus.metadata?.generation).toBe(1);
-    const labelled = await apps.replaceNamespacedDeployment({
+    const labelled = await autoscaling.replaceNamespacedHorizontalPodAutoscaler({
       name: 'web',
       namespace: 'default',
       body: {
         ...withStatus,
         metadata: { ...withStatus.metadata, labels: { team: 'a' } },
-        status: {},
+        status: { desiredReplicas: 0 },
       },
     });
     expect(labelled.metadata?.generation).toBe(1);
-    expect(labelled.status?.readyReplicas).toBe(1);
-    const rescaled = await apps.replaceNamespacedDeployment({
+    expect(labelled.status?.desiredReplicas).toBe(3);
+    const widened = await autoscaling.replaceNamespacedHorizontalPodAutoscaler({
       name: 'web',
       namespace: 'default',
-      body: { ...labelled, spec: { ...labelled.spec!, replicas: 3 } },
+      body: { ...labelled, spec: { ...labelled.spec!, maxReplicas: 7 } },
     });
-    expect(rescaled.metadata?.generation).toBe(2);
+    expect(widened.metadata?.generation).toBe(2);
   });
 
   it('reads and writes the scale subresource', async () => {
     const apps = (await startTestSandbox()).kc.makeApiClient(AppsV1Api);
-    await apps.createNamespacedDeployment({ namespace: 'default', body: deployment('web', 2) });
+    await apps.createNamespacedDeployment({
+      namespace: 'default',
+      body: deploymentManifest('web'),
+    });
     const scale = await apps.readNamespacedDeploymentScale({ name: 'web', namespace: 'default' });
     expect(scale.spec?.replicas).toBe(2);
     expect(scale.status?.selector).toBe('app=web');
     await apps.replaceNamespacedDeploymentScale({
       name: 'web',
       namespace: 'default',
-      body: { ...scale, spec: { replicas: 5 } },
+      // No resourceVersion: the deployment controller writes the Deployment meanwhile.
+      body: {
+        ...scale,
+        metadata: { ...scale.metadata, resourceVersion: undefined },
+        spec: { replicas: 5 },
+      },
     });
     expect(
       (await apps.readNamespacedDeployment({ name: 'web', namespace: 'default' })).spec?.replicas,

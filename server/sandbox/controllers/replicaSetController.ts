@@ -1,0 +1,113 @@
+/**
+ * Keeps each ReplicaSet's number of active pods at `spec.replicas`: creates pods from the template
+ * or deletes the least useful ones (unscheduled, then not ready, then newest), and reports
+ * replicas, ready and available counts and the generation it has seen.
+ */
+import { isDeepStrictEqual } from 'node:util';
+import { isPlainObject, type KubeObject } from '../kubeObject.js';
+import type { StoredEvent } from '../objectStore.js';
+import { groupResourceOf } from '../resourceTypes.js';
+import {
+  controllerOf,
+  controllerReference,
+  isAbout,
+  isControlledBy,
+  keyOf,
+  splitKey,
+  type ControllerContext,
+} from './controllerContext.js';
+import { isPodActive, isPodReady, podFromTemplate, templateOf } from './podTemplates.js';
+import { QueuedController } from './queuedController.js';
+
+const COMPONENT = 'replicaset-controller';
+
+export class ReplicaSetController extends QueuedController {
+  constructor(context: ControllerContext) {
+    super(context, 'replicaset');
+  }
+
+  protected initialKeys(): string[] {
+    return this.context.store.list(groupResourceOf(this.context.kinds.replicaSet)).map(keyOf);
+  }
+
+  protected keysFor(event: StoredEvent): string[] {
+    const { kinds } = this.context;
+    if (isAbout(event, kinds.replicaSet)) return [keyOf(event.object)];
+    if (!isAbout(event, kinds.pod)) return [];
+    const owner = controllerOf(event.object);
+    return owner?.kind === 'ReplicaSet' ? [`${event.object.metadata.namespace}/${owner.name}`] : [];
+  }
+
+  protected sync(key: string): void {
+    const { resources, kinds, events } = this.context;
+    const [namespace, name] = splitKey(key);
+    const set = resources.find(kinds.replicaSet, namespace, name);
+    if (!set || set.metadata.deletionTimestamp) return;
+    const spec = isPlainObject(set.spec) ? set.spec : {};
+    const wanted = Number(spec.replicas ?? 1);
+    let pods = resources
+      .list(kinds.pod, namespace)
+      .items.filter((pod) => isControlledBy(pod, set) && isPodActive(pod));
+
+    if (pods.length < wanted) {
+      const owner = controllerReference(set, kinds.replicaSet);
+      for (let i = pods.length; i < wanted; i++) {
+        const pod = resources.create(
+          kinds.pod,
+          namespace,
+          podFromTemplate(templateOf(set), owner, { generateName: `${name}-` }),
+        );
+        pods.push(pod);
+        events.record(
+          set,
+          'Normal',
+          'SuccessfulCreate',
+          `Created pod: ${pod.metadata.name}`,
+          COMPONENT,
+        );
+      }
+    } else if (pods.length > wanted) {
+      const doomed = [...pods].sort(deletionOrder).slice(0, pods.length - wanted);
+      for (const pod of doomed) {
+        resources.delete(kinds.pod, namespace, pod.metadata.name);
+        events.record(
+          set,
+          'Normal',
+          'SuccessfulDelete',
+          `Deleted pod: ${pod.metadata.name}`,
+          COMPONENT,
+        );
+      }
+      pods = pods.filter((pod) => !doomed.includes(pod));
+    }
+
+    const ready = pods.filter(isPodReady).length;
+    const status = {
+      replicas: pods.length,
+      fullyLabeledReplicas: pods.length,
+      readyReplicas: ready,
+      availableReplicas: ready,
+      observedGeneration: set.metadata.generation,
+    };
+    if (!isDeepStrictEqual(set.status, status)) {
+      resources.update(
+        kinds.replicaSet,
+        namespace,
+        name,
+        { ...set, status },
+        { subresource: 'status' },
+      );
+    }
+  }
+}
+
+/** Pods worth the least come first: not yet on a node, then not ready, then the newest. */
+function deletionOrder(a: KubeObject, b: KubeObject): number {
+  const rank = (pod: KubeObject) =>
+    (isPlainObject(pod.spec) && pod.spec.nodeName ? 2 : 0) + (isPodReady(pod) ? 1 : 0);
+  return (
+    rank(a) - rank(b) ||
+    String(b.metadata.creationTimestamp).localeCompare(String(a.metadata.creationTimestamp)) ||
+    Number(b.metadata.resourceVersion) - Number(a.metadata.resourceVersion)
+  );
+}
