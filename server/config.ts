@@ -17,6 +17,8 @@ export interface HubConfig {
   sandbox: boolean;
   /** Forget the sandbox cluster's objects on start. */
   sandboxReset: boolean;
+  /** How long a sandbox pod takes from scheduled to running and ready. */
+  sandboxPodStartMs: number;
   auth: 'none';
   maxMessageBytes: number;
   sendBufferLimit: number;
@@ -45,6 +47,7 @@ export const DEFAULTS = {
   compactEntries: 1_000,
   compactBytes: 8 * MIB,
   policyBudgetMs: 1_000,
+  sandboxPodStartMs: 1_000,
 } as const;
 
 /** Thrown for unusable configuration; the CLI prints the message and exits with status 2. */
@@ -58,6 +61,7 @@ const OPTIONS = {
   sandbox: { type: 'boolean' },
   'no-sandbox': { type: 'boolean' },
   'sandbox-reset': { type: 'boolean' },
+  'sandbox-pod-start-ms': { type: 'string' },
   auth: { type: 'string' },
   'max-message-bytes': { type: 'string' },
   'send-buffer-limit': { type: 'string' },
@@ -115,6 +119,13 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): HubConfig |
     kubeconfig: value('kubeconfig') ?? defaultKubeconfig(env),
     sandbox: booleanOption('sandbox', flags, env, DEFAULTS.sandbox),
     sandboxReset: booleanOption('sandbox-reset', flags, env, false),
+    sandboxPodStartMs: integer(
+      value('sandbox-pod-start-ms'),
+      'sandbox-pod-start-ms',
+      DEFAULTS.sandboxPodStartMs,
+      0,
+      600_000,
+    ),
     auth,
     maxMessageBytes: integer(
       value('max-message-bytes'),
@@ -171,6 +182,7 @@ export const USAGE = `Usage: weft [options]           the hub (and its sandbox c
   --kubeconfig FILE         kubeconfig for cluster connections (default $KUBECONFIG, then ~/.kube/config)
   --sandbox, --no-sandbox   built-in sandbox cluster (default on)
   --sandbox-reset           start the sandbox cluster empty, forgetting its objects
+  --sandbox-pod-start-ms N  how long sandbox pods take to become ready once scheduled (default 1000)
   --auth none|token         authentication (default none; token arrives with a later issue)
   --max-message-bytes N     largest WebSocket message accepted (default 16 MiB)
   --send-buffer-limit N     close a connection with 1013 when this much is waiting to be sent (default 64 MiB)

@@ -118,7 +118,13 @@ export async function startHub(config: HubConfig, logger: Logger = createLogger(
   });
 
   const sandbox = config.sandbox
-    ? await startSandbox({ db: db.sandbox, data: config.data, reset: config.sandboxReset, logger })
+    ? await startSandbox({
+        db: db.sandbox,
+        data: config.data,
+        reset: config.sandboxReset,
+        timings: { podStartMs: config.sandboxPodStartMs },
+        logger,
+      })
     : undefined;
 
   const inFlight = new InFlightRequests();

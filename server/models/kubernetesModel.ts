@@ -65,8 +65,11 @@ const COLOURS: Record<Category, string> = {
   Extension: '#4b5563',
 };
 
-/** The OpenAPI definition id of a kind, e.g. `io.k8s.api.apps.v1.Deployment`. */
-function schemaId(kind: string, apiVersion: string): string {
+/**
+ * The OpenAPI definition id of a kind, e.g. `io.k8s.api.apps.v1.Deployment`: the name the
+ * package registers its schema under and the name Kubernetes' own OpenAPI documents use.
+ */
+export function schemaId(kind: string, apiVersion: string): string {
   const [group, version] = apiVersion.includes('/') ? apiVersion.split('/') : ['', apiVersion];
   if (group === 'apiextensions.k8s.io') {
     return `io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.${version}.${kind}`;
@@ -83,8 +86,23 @@ const moduleName = (id: string): string =>
     .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
     .join('');
 
-/** Every schema the package registers for `ids` and what they reference, by id. */
-function collectSchemas(ids: readonly string[]): Map<string, JsonObject> {
+/** Where the package that registers `id` keeps its schema module. */
+function schemaModule(id: string): string {
+  // apimachinery's types (ObjectMeta, Status, DeleteOptions) come from a sibling package.
+  if (id.startsWith('io.k8s.apimachinery.')) {
+    return `@kubernetes-models/apimachinery/_schemas/${moduleName(id)}`;
+  }
+  // The package does not export its schema modules; they sit beside its entry point.
+  return join(PACKAGE_ROOT, '_schemas', `${moduleName(id)}.js`);
+}
+
+/**
+ * Every schema the package registers for `ids` and what they reference, by id, as the package
+ * writes them: references are bare ids with a trailing `#`, optional references are
+ * `oneOf: [{$ref}, {type: 'null'}]`, and there are no descriptions. The sandbox's OpenAPI
+ * documents are built from these too. Throws for an id the package does not define.
+ */
+export function collectSchemas(ids: readonly string[]): Map<string, JsonObject> {
   const validate = require('@kubernetes-models/validate') as {
     register: (id: string, schema: JsonObject) => void;
   };
@@ -93,10 +111,7 @@ function collectSchemas(ids: readonly string[]): Map<string, JsonObject> {
   validate.register = (id, schema) => void collected.set(id, schema);
   try {
     for (const id of ids) {
-      // The package does not export its schema modules; they sit beside its entry point.
-      const module = require(join(PACKAGE_ROOT, '_schemas', `${moduleName(id)}.js`)) as {
-        addSchema(): void;
-      };
+      const module = require(schemaModule(id)) as { addSchema(): void };
       module.addSchema();
     }
   } finally {

@@ -5,109 +5,24 @@
  * sent.
  */
 import { createHash } from 'node:crypto';
-import { invalidValue, requiredValue, type StatusCause } from './apiStatus.js';
+import type { StatusCause } from './apiStatus.js';
+import { CRON_JOB_RULE, JOB_RULE } from './jobRules.js';
 import { isPlainObject, type KubeObject } from './kubeObject.js';
+import {
+  containerProblems,
+  podSpecDefaults,
+  selectorProblems,
+  templateDefaults,
+  type Spec,
+} from './podSpecRules.js';
 import { groupResourceOf, type ResourceType } from './resourceTypes.js';
-import { SelectorError, selectorFromLabelSelector } from './selectors.js';
 
-type Spec = Record<string, unknown>;
-
-interface KindRule {
+export interface KindRule {
   /** Fills defaults into a copy of `spec`. */
   defaults?(spec: Spec, object: KubeObject): Spec;
   /** The status of a new object; clients cannot set it on create. */
   initialStatus?: Record<string, unknown>;
   validate?(spec: Spec, object: KubeObject): StatusCause[];
-}
-
-const containersDefaults = (containers: unknown): unknown =>
-  Array.isArray(containers)
-    ? containers.map((container) =>
-        isPlainObject(container)
-          ? {
-              imagePullPolicy: String(container.image ?? '').endsWith(':latest')
-                ? 'Always'
-                : 'IfNotPresent',
-              terminationMessagePath: '/dev/termination-log',
-              terminationMessagePolicy: 'File',
-              ...container,
-              ...(Array.isArray(container.ports)
-                ? {
-                    ports: container.ports.map((port) =>
-                      isPlainObject(port) ? { protocol: 'TCP', ...port } : port,
-                    ),
-                  }
-                : {}),
-            }
-          : container,
-      )
-    : containers;
-
-const podSpecDefaults = (spec: Spec): Spec => ({
-  restartPolicy: 'Always',
-  terminationGracePeriodSeconds: 30,
-  dnsPolicy: 'ClusterFirst',
-  schedulerName: 'default-scheduler',
-  securityContext: {},
-  ...spec,
-  containers: containersDefaults(spec.containers),
-  ...(spec.initContainers ? { initContainers: containersDefaults(spec.initContainers) } : {}),
-});
-
-/** Pod templates of workload kinds get the same defaults as pods. */
-const templateDefaults = (spec: Spec): Spec => {
-  const template = isPlainObject(spec.template) ? spec.template : {};
-  return {
-    ...spec,
-    template: {
-      ...template,
-      spec: podSpecDefaults(isPlainObject(template.spec) ? template.spec : {}),
-    },
-  };
-};
-
-function containerProblems(spec: unknown, field: string): StatusCause[] {
-  const containers = isPlainObject(spec) ? spec.containers : undefined;
-  if (!Array.isArray(containers) || containers.length === 0) {
-    return [requiredValue(`${field}.containers`)];
-  }
-  return containers.flatMap((container, index) => {
-    const at = `${field}.containers[${index}]`;
-    if (!isPlainObject(container)) return [invalidValue(at, container, 'must be an object')];
-    return [
-      ...(typeof container.name === 'string' && container.name
-        ? []
-        : [requiredValue(`${at}.name`)]),
-      ...(typeof container.image === 'string' && container.image
-        ? []
-        : [requiredValue(`${at}.image`)]),
-    ];
-  });
-}
-
-/** A controller's `selector` is required and must select its own pod template. */
-function selectorProblems(spec: Spec): StatusCause[] {
-  if (!isPlainObject(spec.selector)) return [requiredValue('spec.selector')];
-  let selects: boolean;
-  try {
-    const template = isPlainObject(spec.template) ? spec.template : {};
-    const metadata = isPlainObject(template.metadata) ? template.metadata : {};
-    selects = selectorFromLabelSelector(spec.selector).matches(
-      metadata.labels as Record<string, string> | undefined,
-    );
-  } catch (error) {
-    if (!(error instanceof SelectorError)) throw error;
-    return [invalidValue('spec.selector', spec.selector, error.message)];
-  }
-  return selects
-    ? containerProblems((spec.template as Spec | undefined)?.spec, 'spec.template.spec')
-    : [
-        invalidValue(
-          'spec.template.metadata.labels',
-          (spec.template as Spec | undefined)?.metadata,
-          '`selector` does not match template `labels`',
-        ),
-      ];
 }
 
 const ROLLING_UPDATE = {
@@ -181,13 +96,8 @@ const RULES: Record<string, KindRule> = {
     initialStatus: {},
     validate: selectorProblems,
   },
-  'jobs.batch': {
-    defaults: (spec) =>
-      templateDefaults({ backoffLimit: 6, completions: 1, parallelism: 1, ...spec }),
-    initialStatus: {},
-    validate: (spec) =>
-      containerProblems((spec.template as Spec | undefined)?.spec, 'spec.template.spec'),
-  },
+  'jobs.batch': JOB_RULE,
+  'cronjobs.batch': CRON_JOB_RULE,
   persistentvolumeclaims: { initialStatus: { phase: 'Pending' } },
   persistentvolumes: { initialStatus: { phase: 'Available' } },
 };

@@ -4,7 +4,7 @@
  * kube-apiserver installs for each kind.
  */
 import type { Context } from 'hono';
-import { badRequest, methodNotAllowed, notFound } from './apiStatus.js';
+import { badRequest, methodNotAllowed } from './apiStatus.js';
 import type { KubeObject } from './kubeObject.js';
 import { parseBody, patcher, patchKindOf } from './requestBody.js';
 import {
@@ -15,8 +15,10 @@ import {
   watchRevision,
 } from './requestOptions.js';
 import type { RequestTarget } from './requestTarget.js';
-import type { ResourceService } from './resourceService.js';
+import type { ResourceService, WriteOptions } from './resourceService.js';
+import { defaultManager } from './serverSideApply.js';
 import { apiVersionOf, BUILT_IN_TYPES, type ResourceType } from './resourceTypes.js';
+import { followLogs, logContainer, logLines, type LogOptions } from './podLogs.js';
 import { scaleOf, withScale } from './scale.js';
 import type { Watches } from './watchStream.js';
 
@@ -28,6 +30,8 @@ const DEFAULT_WATCH_TIMEOUT_MS = 30 * 60_000;
 export interface HandlerDeps {
   resources: ResourceService;
   watches: Watches;
+  /** How often simulated containers write log lines. */
+  logIntervalMs: number;
 }
 
 const json = (c: Context, body: unknown, status: 200 | 201 | 202 = 200) =>
@@ -65,7 +69,7 @@ export async function handleResource(
     if (method === 'POST') {
       if (namespace === undefined && type.namespaced) throw methodNotAllowed();
       const body = await readBody(c);
-      return json(c, resources.create(type, namespace, body, { dryRun: isDryRun(query) }), 201);
+      return json(c, resources.create(type, namespace, body, writeOptions(c, query)), 201);
     }
     if (method === 'DELETE') {
       const body = await readBody(c);
@@ -86,26 +90,35 @@ export async function handleResource(
   }
 
   if (subresource === 'scale') return scale(c, target as Named, deps, query);
-  if (subresource === 'log') throw notFound(type, name);
-  const status = subresource === 'status' ? ({ subresource: 'status' } as const) : {};
+  if (subresource === 'log') {
+    if (method !== 'GET') throw methodNotAllowed();
+    return logs(c, target as Named, deps, query);
+  }
+  const options: WriteOptions = {
+    ...writeOptions(c, query),
+    ...(subresource === 'status' ? { subresource: 'status' } : {}),
+  };
 
   switch (method) {
     case 'GET':
       return json(c, resources.get(type, namespace ?? '', name));
     case 'PUT': {
       const body = await readBody(c);
-      return json(
-        c,
-        resources.update(type, namespace, name, body, { ...status, dryRun: isDryRun(query) }),
-      );
+      return json(c, resources.update(type, namespace, name, body, options));
     }
     case 'PATCH': {
       const kind = patchKindOf(c.req.header('content-type'), !isCustom(type));
-      if (kind === 'apply')
-        throw badRequest('server-side apply is not available in the sandbox yet');
       const patch = await readBody(c);
-      const options = { ...status, dryRun: isDryRun(query) };
-      return json(c, resources.patch(type, namespace, name, patcher(kind, patch), options));
+      if (kind !== 'apply') {
+        return json(c, resources.patch(type, namespace, name, patcher(kind, patch), options));
+      }
+      if (!query.fieldManager) throw badRequest('fieldManager is required for apply requests');
+      const applied = resources.apply(type, namespace, name, patch, {
+        ...options,
+        manager: query.fieldManager,
+        force: query.force === 'true',
+      });
+      return json(c, applied.object, applied.created ? 201 : 200);
     }
     case 'DELETE': {
       if (subresource) throw methodNotAllowed();
@@ -135,7 +148,7 @@ async function scale(
   if (method === 'GET') return json(c, scaleOf(resources.get(type, namespace ?? '', name)));
   if (method !== 'PUT' && method !== 'PATCH') throw methodNotAllowed();
   const body = await readBody(c);
-  const options = { dryRun: isDryRun(query) };
+  const options = writeOptions(c, query);
   const updated =
     method === 'PUT'
       ? resources.patch(type, namespace, name, (current) => withScale(current, body), options)
@@ -152,6 +165,39 @@ async function scale(
           options,
         );
   return json(c, scaleOf(updated));
+}
+
+function logs(c: Context, target: Named, deps: HandlerDeps, query: Record<string, string>) {
+  const { resources, logIntervalMs } = deps;
+  const { type, namespace = '', name } = target;
+  const pod = resources.get(type, namespace, name);
+  const container = logContainer(pod, query.container);
+  const options: LogOptions = {
+    ...(query.tailLines !== undefined
+      ? { tailLines: nonNegative(query.tailLines, 'tailLines') }
+      : {}),
+    ...(query.sinceSeconds !== undefined
+      ? { sinceSeconds: nonNegative(query.sinceSeconds, 'sinceSeconds') }
+      : {}),
+    timestamps: query.timestamps === 'true',
+  };
+  const headers = { 'Content-Type': 'text/plain', 'Cache-Control': 'no-cache' };
+  if (query.follow === 'true') {
+    const read = () => resources.find(type, namespace, name);
+    return c.body(followLogs(read, container, logIntervalMs, options), 200, headers);
+  }
+  const lines = logLines(pod, container, Date.now(), logIntervalMs, options);
+  return c.body(lines.map((line) => `${line}\n`).join(''), 200, headers);
+}
+
+function nonNegative(raw: string, name: string): number {
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) {
+    throw badRequest(
+      `${name}: Invalid value: ${JSON.stringify(raw)}: must be a non-negative integer`,
+    );
+  }
+  return value;
 }
 
 function watch(
@@ -172,6 +218,15 @@ function watch(
     timeoutMs: timeoutSeconds > 0 ? timeoutSeconds * 1000 : DEFAULT_WATCH_TIMEOUT_MS,
   });
   return c.body(body, 200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache' });
+}
+
+/** `dryRun` and the field manager (named, or taken from the User-Agent as Kubernetes does). */
+function writeOptions(c: Context, query: Record<string, string>): WriteOptions {
+  const manager = query.fieldManager ?? defaultManager(c.req.header('user-agent'));
+  if (Buffer.byteLength(manager) > 128) {
+    throw badRequest('fieldManager: Too long: may not be more than 128 bytes');
+  }
+  return { dryRun: isDryRun(query), manager };
 }
 
 /** The body, parsed; its size was limited by the app's body limit before it got here. */

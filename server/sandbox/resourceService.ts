@@ -25,13 +25,27 @@ import {
 import type { ObjectStore } from './objectStore.js';
 import { apiVersionOf, groupResourceOf, type ResourceType } from './resourceTypes.js';
 import type { FieldSelector, Selector } from './selectors.js';
+import { applyConfiguration, applyConflictStatus, recordUpdate } from './serverSideApply.js';
 
 export interface WriteOptions {
   /** `dryRun=All`: everything up to storing, which is skipped. */
   dryRun?: boolean;
   /** Writes to the `status` subresource change only `status`; other writes never change it. */
   subresource?: 'status';
+  /** Who is writing, for `managedFields`; the sandbox's own controllers when unset. */
+  manager?: string;
+  /** Set by apply, which has already worked out `managedFields`. */
+  keepManagedFields?: boolean;
 }
+
+export interface ApplyOptions extends WriteOptions {
+  manager: string;
+  /** Take fields other managers own instead of failing with a conflict. */
+  force?: boolean;
+}
+
+/** The manager the sandbox's own controllers write as. */
+export const CONTROLLER_MANAGER = 'kube-controller-manager';
 
 export interface ListOptions {
   labelSelector?: Selector;
@@ -142,7 +156,8 @@ export class ResourceService {
     if (this.store.get(groupResourceOf(type), namespace ?? '', metadata.name)) {
       throw alreadyExists(type, metadata.name);
     }
-    return options.dryRun ? object : this.store.put(groupResourceOf(type), object);
+    const tracked = withManagedFields(type, undefined, object, options);
+    return options.dryRun ? tracked : this.store.put(groupResourceOf(type), tracked);
   }
 
   update(
@@ -170,7 +185,12 @@ export class ResourceService {
     const specChanged = !isDeepStrictEqual(specOf(stored), specOf(merged));
     const metadata = metadataForUpdate(stored, merged.metadata, specChanged);
     if (stored.metadata.generation === undefined) delete metadata.generation;
-    const object = withDefaults(type, { ...merged, metadata });
+    const object = withManagedFields(
+      type,
+      stored,
+      withDefaults(type, { ...merged, metadata }),
+      options,
+    );
     this.validate(type, object);
     if (options.dryRun) return object;
     const held = object.metadata.finalizers?.length || namespaceFinalizers(object).length;
@@ -193,6 +213,57 @@ export class ResourceService {
     const patched = patch(stored);
     if (!isPlainObject(patched)) throw badRequest('the patch did not produce an object');
     return this.update(type, namespace, name, patched, options);
+  }
+
+  /**
+   * Server-side apply: merges `body` (an apply configuration) into the stored object, or creates
+   * it, refusing with a 409 to change fields other managers own unless `force`.
+   */
+  apply(
+    type: ResourceType,
+    namespace: string | undefined,
+    name: string,
+    body: unknown,
+    options: ApplyOptions,
+  ): { object: KubeObject; created: boolean } {
+    const applied = this.decode(type, namespace, body);
+    if (!isPlainObject(body) || !body.apiVersion || !body.kind) {
+      throw badRequest('apply configurations must set apiVersion and kind');
+    }
+    if (applied.metadata.name !== name) {
+      throw badRequest(
+        `the name of the object (${applied.metadata.name}) does not match the name on the URL (${name})`,
+      );
+    }
+    if (applied.metadata.managedFields !== undefined) {
+      throw badRequest('metadata.managedFields must be nil in an apply configuration');
+    }
+    const live = this.find(type, namespace ?? '', name);
+    const { status: _ignored, ...withoutStatus } = applied;
+    const configuration =
+      options.subresource === 'status' || !type.subresources.includes('status')
+        ? applied
+        : withoutStatus;
+    const result = applyConfiguration({
+      live,
+      applied: configuration as KubeObject,
+      manager: options.manager,
+      force: options.force ?? false,
+      apiVersion: apiVersionOf(type),
+      ...(options.subresource ? { subresource: options.subresource } : {}),
+    });
+    if (!result.object) {
+      const { message, causes } = applyConflictStatus(result.conflicts);
+      throw new ApiError(409, 'Conflict', message, {
+        name,
+        ...(type.group ? { group: type.group } : {}),
+        kind: type.plural,
+        causes,
+      });
+    }
+    const write = { ...options, keepManagedFields: true };
+    if (!live) return { object: this.create(type, namespace, result.object, write), created: true };
+    return { object: this.update(type, namespace, name, result.object, write), created: false };
   }
 
   delete(
@@ -324,6 +395,28 @@ export class ResourceService {
     const problems = kindProblems(type, object);
     if (problems.length > 0) throw invalid(type, object.metadata.name, problems);
   }
+}
+
+/** `object` with `managedFields` updated for a write that is not an apply. */
+function withManagedFields(
+  type: ResourceType,
+  before: KubeObject | undefined,
+  object: KubeObject,
+  options: WriteOptions,
+): KubeObject {
+  if (options.keepManagedFields) return object;
+  const managedFields = recordUpdate({
+    before,
+    after: object,
+    manager: options.manager ?? CONTROLLER_MANAGER,
+    apiVersion: apiVersionOf(type),
+    ...(options.subresource ? { subresource: options.subresource } : {}),
+  });
+  const { managedFields: _previous, ...metadata } = object.metadata;
+  return {
+    ...object,
+    metadata: managedFields.length > 0 ? { ...metadata, managedFields } : metadata,
+  };
 }
 
 /** The index of the first object whose key sorts after `key`. */

@@ -21,6 +21,13 @@ export interface ResourceType {
   subresources: readonly Subresource[];
   /** Field selector paths accepted besides `metadata.name` and `metadata.namespace`. */
   selectableFields: readonly string[];
+  /**
+   * The kind's OpenAPI v3 schema when it brings its own, as a custom resource brings its CRD's
+   * `openAPIV3Schema`: the sandbox's OpenAPI documents publish it (with `apiVersion`, `kind` and
+   * `metadata` filled in) instead of an open object. Built-in kinds leave it out; their schemas
+   * come from `kubernetes-models`.
+   */
+  schema?: Record<string, unknown>;
 }
 
 /** `apps/v1`, or `v1` for the core group. */

@@ -60,25 +60,21 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const resources = new ResourceService(store);
   const watches = new Watches(store, { ...DEFAULT_WATCH_LIMITS, ...options.watchLimits });
   bootstrap(resources, catalog);
-  const stopControllers = startControllers({
-    resources,
-    store,
-    catalog,
-    timings: { ...DEFAULT_TIMINGS, ...options.timings },
-    logger,
-  });
+  const timings = { ...DEFAULT_TIMINGS, ...options.timings };
+  const stopControllers = startControllers({ resources, store, catalog, timings, logger });
 
   const app = createSandboxApp({
     catalog,
     resources,
     watches,
+    logIntervalMs: timings.logIntervalMs,
     token: credentials.token,
     onInternalError: (error) => logger.error('sandbox request failed', error),
   });
   const server = createAdaptorServer({
     fetch: app.fetch,
     createServer,
-    serverOptions: { key: credentials.privateKey, cert: credentials.certificate },
+    serverOptions: { key: credentials.privateKey, cert: credentials.certificate, noDelay: true },
   }) as Server;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -14,6 +14,7 @@ import {
   unauthorized,
 } from './apiStatus.js';
 import { apiGroup, coreVersions, groupList, resourceList, versionInfo } from './discovery.js';
+import { OpenApiDocuments, sendDocument, sendGroupVersion } from './openapi.js';
 import { MAX_BODY_BYTES } from './requestBody.js';
 import { handleResource, type HandlerDeps } from './resourceHandler.js';
 import type { ResourceCatalog } from './resourceCatalog.js';
@@ -65,6 +66,10 @@ export function createSandboxApp(deps: SandboxAppDeps): Hono {
   app.get('/apis', (c) => c.json(groupList(catalog)));
   app.get('/apis/:group', (c) => c.json(orNotFound(apiGroup(catalog, c.req.param('group')))));
   app.get('/api/v1', (c) => c.json(orNotFound(resourceList(catalog, '', 'v1'))));
+  const openapi = new OpenApiDocuments(catalog);
+  app.get('/openapi/v2', (c) => sendDocument(c, openapi.v2()));
+  app.get('/openapi/v3', (c) => sendDocument(c, openapi.v3Index()));
+  app.get('/openapi/v3/*', (c) => sendGroupVersion(c, openapi));
   app.get('/apis/:group/:version', (c) =>
     c.json(orNotFound(resourceList(catalog, c.req.param('group'), c.req.param('version')))),
   );

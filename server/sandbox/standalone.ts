@@ -15,6 +15,7 @@ export async function startStandaloneSandbox(config: HubConfig, logger: Logger):
     db: db.sandbox,
     data: config.data,
     reset: config.sandboxReset,
+    timings: { podStartMs: config.sandboxPodStartMs },
     logger,
   });
   return {

@@ -16,9 +16,24 @@ export interface SandboxTimings {
   podStartMs: number;
   /** How long a Job's pod runs before it succeeds. */
   jobPodRunMs: number;
+  /**
+   * The clock CronJob schedules and Job start, completion and deadline times are read from (ms
+   * since the epoch; `Date.now` when absent). Tests set it ahead to reach a schedule without
+   * waiting; timers still run on real time, so a clock moved later is noticed at the next change.
+   */
+  now?: () => number;
+  /** How often a simulated container writes a log line. */
+  logIntervalMs: number;
 }
 
-export const DEFAULT_TIMINGS: SandboxTimings = { podStartMs: 1_000, jobPodRunMs: 2_000 };
+export const DEFAULT_TIMINGS: SandboxTimings = {
+  podStartMs: 1_000,
+  jobPodRunMs: 2_000,
+  logIntervalMs: 2_000,
+};
+
+/** The current time by the sandbox's clock (see `SandboxTimings.now`). */
+export const nowOf = (timings: SandboxTimings): number => (timings.now ?? Date.now)();
 
 export interface ControllerContext {
   resources: ResourceService;

@@ -7,20 +7,15 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import { isPlainObject, type KubeObject } from '../kubeObject.js';
-import type { StoredEvent } from '../objectStore.js';
-import { groupResourceOf } from '../resourceTypes.js';
 import {
-  controllerOf,
   controllerReference,
-  isAbout,
   isControlledBy,
-  keyOf,
   splitKey,
   type ControllerContext,
 } from './controllerContext.js';
 import { POD_TEMPLATE_HASH, templateHash, templateOf } from './podTemplates.js';
 import { deploymentStatus } from './deploymentStatus.js';
-import { QueuedController } from './queuedController.js';
+import { OwnerController } from './ownerController.js';
 
 type Json = Record<string, unknown>;
 
@@ -42,21 +37,9 @@ function scaledValue(value: unknown, total: number, roundUp: boolean): number {
   return Number(value ?? 0);
 }
 
-export class DeploymentController extends QueuedController {
+export class DeploymentController extends OwnerController {
   constructor(context: ControllerContext) {
-    super(context, 'deployment');
-  }
-
-  protected initialKeys(): string[] {
-    return this.context.store.list(groupResourceOf(this.context.kinds.deployment)).map(keyOf);
-  }
-
-  protected keysFor(event: StoredEvent): string[] {
-    const { kinds } = this.context;
-    if (isAbout(event, kinds.deployment)) return [keyOf(event.object)];
-    if (!isAbout(event, kinds.replicaSet)) return [];
-    const owner = controllerOf(event.object);
-    return owner?.kind === 'Deployment' ? [`${event.object.metadata.namespace}/${owner.name}`] : [];
+    super(context, 'deployment', context.kinds.deployment, context.kinds.replicaSet);
   }
 
   protected sync(key: string): void {

@@ -6,11 +6,11 @@
  * - an owner held by `orphan` first has its reference removed from its dependents, then goes.
  */
 import type { KubeObject } from '../kubeObject.js';
-import type { ObjectStore, StoredEvent } from '../objectStore.js';
+import type { StoredEvent } from '../objectStore.js';
 import { FOREGROUND_FINALIZER, ORPHAN_FINALIZER } from '../resourceService.js';
 import type { ResourceCatalog } from '../resourceCatalog.js';
 import { groupResourceOf, type ResourceType } from '../resourceTypes.js';
-import type { Controller, ControllerContext } from './controllerContext.js';
+import type { ControllerContext } from './controllerContext.js';
 import { QueuedController } from './queuedController.js';
 
 interface Dependent {

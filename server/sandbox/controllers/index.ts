@@ -12,15 +12,20 @@ import {
   type ControllerContext,
   type SandboxTimings,
 } from './controllerContext.js';
+import { CronJobController } from './cronJobController.js';
+import { DaemonSetController } from './daemonSetController.js';
 import { DeploymentController } from './deploymentController.js';
 import { EndpointsController } from './endpointsController.js';
 import { EventRecorder } from './eventRecorder.js';
 import { GarbageCollector } from './garbageCollector.js';
+import { JobController } from './jobController.js';
 import { Kubelet } from './kubelet.js';
 import { NamespaceController } from './namespaceController.js';
 import { ReplicaSetController } from './replicaSetController.js';
 import { Scheduler } from './scheduler.js';
 import { ServiceAccountController } from './serviceAccountController.js';
+import { StatefulSetController } from './statefulSetController.js';
+import { VolumeBinder } from './volumeBinder.js';
 
 export interface ControllerDeps {
   resources: ResourceService;
@@ -47,6 +52,11 @@ export function startControllers(deps: ControllerDeps): () => void {
     new ServiceAccountController(context),
     new DeploymentController(context),
     new ReplicaSetController(context),
+    new JobController(context),
+    new CronJobController(context),
+    new StatefulSetController(context),
+    new DaemonSetController(context),
+    new VolumeBinder(context),
     new Scheduler(context),
     new Kubelet(context),
     new EndpointsController(context),

@@ -14,6 +14,7 @@ import { isAbout, keyOf, splitKey, type ControllerContext } from './controllerCo
 import { isPodActive, podPhase } from './podTemplates.js';
 import { NODE_NAMES } from '../bootstrap.js';
 import { QueuedController } from './queuedController.js';
+import { claimNamesOf, isClaimBound } from './volumeBinder.js';
 
 const COMPONENT = 'kubelet';
 const MAX_CRASH_BACKOFF_MS = 5 * 60_000;
@@ -40,6 +41,7 @@ export class Kubelet extends QueuedController {
   }
 
   protected keysFor(event: StoredEvent): string[] {
+    if (isAbout(event, this.context.kinds.persistentVolumeClaim)) return this.claimUsers(event);
     if (!isAbout(event, this.context.kinds.pod)) return [];
     if (event.type !== 'DELETED') return this.placed(event.object);
     this.placedAt.delete(event.object.metadata.uid!);
@@ -63,9 +65,29 @@ export class Kubelet extends QueuedController {
     const { podStartMs } = this.context.timings;
     if (podPhase(pod) === 'Pending' && !hasContainerStatuses(pod)) {
       if (waited < podStartMs) return this.queue.addAfter(key, podStartMs - waited);
+      // Volumes are mounted before containers start: a pod waits until its claims are bound.
+      if (!this.claimsBound(pod)) return;
       return this.startPod(pod);
     }
     if (podPhase(pod) === 'Running') this.advance(pod);
+  }
+
+  /** Pods on nodes that wait for a claim that has just been bound. */
+  private claimUsers(event: StoredEvent): string[] {
+    const claim = event.object;
+    if (event.type === 'DELETED' || !isClaimBound(claim)) return [];
+    return this.context.store
+      .list(groupResourceOf(this.context.kinds.pod), claim.metadata.namespace)
+      .filter((pod) => this.placedAt.has(pod.metadata.uid!))
+      .filter((pod) => claimNamesOf(pod).includes(claim.metadata.name))
+      .map(keyOf);
+  }
+
+  private claimsBound(pod: KubeObject): boolean {
+    const { resources, kinds } = this.context;
+    return claimNamesOf(pod).every((name) =>
+      isClaimBound(resources.find(kinds.persistentVolumeClaim, pod.metadata.namespace!, name)),
+    );
   }
 
   /** The first report about a pod: its containers running, waiting on a pull, or crashed. */

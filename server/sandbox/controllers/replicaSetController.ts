@@ -5,37 +5,20 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import { isPlainObject, type KubeObject } from '../kubeObject.js';
-import type { StoredEvent } from '../objectStore.js';
-import { groupResourceOf } from '../resourceTypes.js';
 import {
-  controllerOf,
   controllerReference,
-  isAbout,
   isControlledBy,
-  keyOf,
   splitKey,
   type ControllerContext,
 } from './controllerContext.js';
 import { isPodActive, isPodReady, podFromTemplate, templateOf } from './podTemplates.js';
-import { QueuedController } from './queuedController.js';
+import { OwnerController } from './ownerController.js';
 
 const COMPONENT = 'replicaset-controller';
 
-export class ReplicaSetController extends QueuedController {
+export class ReplicaSetController extends OwnerController {
   constructor(context: ControllerContext) {
-    super(context, 'replicaset');
-  }
-
-  protected initialKeys(): string[] {
-    return this.context.store.list(groupResourceOf(this.context.kinds.replicaSet)).map(keyOf);
-  }
-
-  protected keysFor(event: StoredEvent): string[] {
-    const { kinds } = this.context;
-    if (isAbout(event, kinds.replicaSet)) return [keyOf(event.object)];
-    if (!isAbout(event, kinds.pod)) return [];
-    const owner = controllerOf(event.object);
-    return owner?.kind === 'ReplicaSet' ? [`${event.object.metadata.namespace}/${owner.name}`] : [];
+    super(context, 'replicaset', context.kinds.replicaSet, context.kinds.pod);
   }
 
   protected sync(key: string): void {

@@ -37,9 +37,8 @@ export class Scheduler extends QueuedController {
     const { resources, kinds, events } = this.context;
     const [namespace, name] = splitKey(key);
     const pod = resources.find(kinds.pod, namespace, name);
-    if (!pod || !isPodActive(pod)) return;
+    if (!pod || !isUnscheduled(pod)) return;
     const spec = isPlainObject(pod.spec) ? pod.spec : {};
-    if (spec.nodeName) return;
 
     const node = this.pickNode(pod);
     if (!node) {
@@ -125,8 +124,11 @@ export class Scheduler extends QueuedController {
   }
 }
 
+/** Pods for this scheduler (another `schedulerName` is some other scheduler's) not yet placed. */
 function isUnscheduled(pod: KubeObject): boolean {
-  return !(isPlainObject(pod.spec) && pod.spec.nodeName) && isPodActive(pod);
+  const spec = isPlainObject(pod.spec) ? pod.spec : {};
+  const scheduler = spec.schedulerName ?? 'default-scheduler';
+  return !spec.nodeName && scheduler === 'default-scheduler' && isPodActive(pod);
 }
 
 function isSchedulable(node: KubeObject): boolean {
