@@ -7,6 +7,16 @@ import { asJsonObject, type JsonObject } from '../../shared/design/model.js';
 import { parseManifests } from '../../shared/design/manifests.js';
 import type { ComponentDefinition, Model } from './model.js';
 
+/** The versions a CRD's `spec` serves, each with a name: the ones that become kinds. */
+export const servedVersions = (spec: JsonObject): JsonObject[] =>
+  (Array.isArray(spec.versions) ? spec.versions.map(asJsonObject) : []).filter(
+    (version) => version.served === true && typeof version.name === 'string',
+  );
+
+/** A CRD version's `schema.openAPIV3Schema`, or `{}` when it has none. */
+export const openApiSchemaOf = (version: JsonObject): JsonObject =>
+  asJsonObject(asJsonObject(version.schema).openAPIV3Schema);
+
 /** A document that is not a usable CRD; names it (1-based) and says why. */
 export class CrdError extends Error {}
 
@@ -29,10 +39,7 @@ export function modelsFromCrds(text: string): Model[] {
     const kind = names.kind;
     if (typeof group !== 'string' || group === '') throw fail('has no spec.group');
     if (typeof kind !== 'string' || kind === '') throw fail('has no spec.names.kind');
-    const versions = Array.isArray(spec.versions) ? spec.versions.map(asJsonObject) : [];
-    const served = versions.filter(
-      (version) => version.served === true && typeof version.name === 'string',
-    );
+    const served = servedVersions(spec);
     if (served.length === 0) throw fail('serves no version');
     const model = models.get(group) ?? {
       name: group,
@@ -57,7 +64,7 @@ function component(
   namespaced: boolean,
   version: JsonObject,
 ): ComponentDefinition {
-  const openApi = asJsonObject(asJsonObject(version.schema).openAPIV3Schema);
+  const openApi = openApiSchemaOf(version);
   const properties = asJsonObject(openApi.properties);
   const schema: JsonObject = {
     $schema: 'http://json-schema.org/draft-07/schema#',

@@ -138,3 +138,17 @@ export const requiredValue = (field: string, why = ''): StatusCause => ({
   message: why ? `Required value: ${why}` : 'Required value',
   field,
 });
+
+/** `field: Unsupported value: "x": supported values: "a", "b"`: a value outside an enum. */
+export const notSupported = (field: string, value: unknown, supported: string[]): StatusCause => ({
+  reason: 'FieldValueNotSupported',
+  message: `Unsupported value: ${JSON.stringify(value)}: supported values: ${supported.map((text) => JSON.stringify(text)).join(', ')}`,
+  field,
+});
+
+/** `field: Duplicate value: "x"`: a value that must be unique among its siblings. */
+export const duplicateValue = (field: string, value: unknown): StatusCause => ({
+  reason: 'FieldValueDuplicate',
+  message: `Duplicate value: ${JSON.stringify(value)}`,
+  field,
+});

@@ -2,10 +2,11 @@
  * What the API server does for particular kinds: the defaults it fills in (so that
  * `kubectl get -o yaml` looks like a real cluster's answer), the status a new object starts
  * with, and the checks that make a write `422 Invalid`. Kinds without an entry are stored as
- * sent.
+ * sent, except custom resources, which their CRD's schema prunes, defaults and validates.
  */
 import { createHash } from 'node:crypto';
 import type { StatusCause } from './apiStatus.js';
+import { CRD_RULE } from './crdRules.js';
 import { CRON_JOB_RULE, JOB_RULE } from './jobRules.js';
 import { isPlainObject, type KubeObject } from './kubeObject.js';
 import {
@@ -16,13 +17,20 @@ import {
   type Spec,
 } from './podSpecRules.js';
 import { groupResourceOf, type ResourceType } from './resourceTypes.js';
+import { pruneAndDefault } from './schemaPruning.js';
+import { schemaProblems } from './schemaValidation.js';
+
+/** The stored objects of a group resource, for rules that compare an object with its peers. */
+export type StoredObjects = (resource: string) => readonly KubeObject[];
 
 export interface KindRule {
   /** Fills defaults into a copy of `spec`. */
   defaults?(spec: Spec, object: KubeObject): Spec;
   /** The status of a new object; clients cannot set it on create. */
   initialStatus?: Record<string, unknown>;
-  validate?(spec: Spec, object: KubeObject): StatusCause[];
+  validate?(spec: Spec, object: KubeObject, stored: StoredObjects): StatusCause[];
+  /** Finalizers a delete adds, holding the object until the kind's controller has cleaned up. */
+  deletionFinalizers?: readonly string[];
 }
 
 const ROLLING_UPDATE = {
@@ -100,10 +108,12 @@ const RULES: Record<string, KindRule> = {
   'cronjobs.batch': CRON_JOB_RULE,
   persistentvolumeclaims: { initialStatus: { phase: 'Pending' } },
   persistentvolumes: { initialStatus: { phase: 'Available' } },
+  'customresourcedefinitions.apiextensions.k8s.io': CRD_RULE,
 };
 
 /** `object` with the defaults the API server fills into every create and update. */
 export function withDefaults(type: ResourceType, object: KubeObject): KubeObject {
+  if (type.schema) return pruneAndDefault(type.schema, object);
   const rule = RULES[groupResourceOf(type)];
   if (!rule?.defaults) return object;
   return { ...object, spec: rule.defaults(isPlainObject(object.spec) ? object.spec : {}, object) };
@@ -116,12 +126,22 @@ export function withDefaults(type: ResourceType, object: KubeObject): KubeObject
 export function initialStatusOf(type: ResourceType): Record<string, unknown> | undefined {
   const status = RULES[groupResourceOf(type)]?.initialStatus;
   if (status) return structuredClone(status);
-  return type.subresources.includes('status') ? {} : undefined;
+  // A custom resource starts with no status at all, as in Kubernetes.
+  return type.subresources.includes('status') && !type.schema ? {} : undefined;
 }
 
 /** Why the API server would refuse to store `object` (422), or `[]`. */
-export function kindProblems(type: ResourceType, object: KubeObject): StatusCause[] {
+export function kindProblems(
+  type: ResourceType,
+  object: KubeObject,
+  stored: StoredObjects = () => [],
+): StatusCause[] {
+  if (type.schema) return schemaProblems(type.schema, object);
   const rule = RULES[groupResourceOf(type)];
   const spec = isPlainObject(object.spec) ? object.spec : {};
-  return rule?.validate?.(spec, object) ?? [];
+  return rule?.validate?.(spec, object, stored) ?? [];
 }
+
+/** The finalizers a delete of `type` adds before marking the object for deletion. */
+export const deletionFinalizersOf = (type: ResourceType): readonly string[] =>
+  RULES[groupResourceOf(type)]?.deletionFinalizers ?? [];

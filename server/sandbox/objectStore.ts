@@ -40,6 +40,8 @@ const mapKey = (namespace: string, name: string): string => `${namespace}/${name
 
 export class ObjectStore {
   private readonly objects = new Map<string, Map<string, KubeObject>>();
+  /** Each resource's keys in order, kept until an object is added or removed. */
+  private readonly sortedKeys = new Map<string, string[]>();
   private readonly history: StoredEvent[] = [];
   private readonly listeners = new Set<(event: StoredEvent) => void>();
   private currentRevision = 0;
@@ -74,11 +76,16 @@ export class ObjectStore {
   list(resource: string, namespace?: string): KubeObject[] {
     const bucket = this.objects.get(resource);
     if (!bucket) return [];
-    const entries = [...bucket].filter(
-      ([, object]) => namespace === undefined || (object.metadata.namespace ?? '') === namespace,
-    );
-    entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return entries.map(([, object]) => object);
+    let keys = this.sortedKeys.get(resource);
+    if (!keys) this.sortedKeys.set(resource, (keys = [...bucket.keys()].sort()));
+    const objects: KubeObject[] = [];
+    for (const key of keys) {
+      const object = bucket.get(key)!;
+      if (namespace === undefined || (object.metadata.namespace ?? '') === namespace) {
+        objects.push(object);
+      }
+    }
+    return objects;
   }
 
   /** Every resource holding objects in `namespace`, with those objects. */
@@ -94,6 +101,7 @@ export class ObjectStore {
   put(resource: string, object: KubeObject): KubeObject {
     const { namespace = '', name } = object.metadata;
     const previous = this.objects.get(resource)?.get(mapKey(namespace, name));
+    if (!previous) this.sortedKeys.delete(resource);
     const stored = this.stamp(object);
     this.bucket(resource).set(mapKey(namespace, name), stored);
     this.persist(this.db.put(objectKey(resource, namespace, name), stored));
@@ -109,6 +117,7 @@ export class ObjectStore {
   remove(resource: string, object: KubeObject): KubeObject {
     const { namespace = '', name } = object.metadata;
     this.objects.get(resource)?.delete(mapKey(namespace, name));
+    this.sortedKeys.delete(resource);
     const last = this.stamp(object);
     this.persist(this.db.remove(objectKey(resource, namespace, name)));
     this.emit({ type: 'DELETED', resource, object: last });

@@ -4,7 +4,7 @@
  * kube-apiserver installs for each kind.
  */
 import type { Context } from 'hono';
-import { badRequest, methodNotAllowed } from './apiStatus.js';
+import { badRequest, invalid, methodNotAllowed, requiredValue } from './apiStatus.js';
 import type { KubeObject } from './kubeObject.js';
 import { parseBody, patcher, patchKindOf } from './requestBody.js';
 import {
@@ -20,6 +20,9 @@ import { defaultManager } from './serverSideApply.js';
 import { apiVersionOf, BUILT_IN_TYPES, type ResourceType } from './resourceTypes.js';
 import { followLogs, logContainer, logLines, type LogOptions } from './podLogs.js';
 import { scaleOf, withScale } from './scale.js';
+import { listJson } from './serializedObjects.js';
+import { objectTableJson, tableJson, tableWatchEncoder } from './tables/tableFormat.js';
+import { tableContentType, tableRequest, type TableRequest } from './tables/tableRequest.js';
 import type { Watches } from './watchStream.js';
 
 /** Kinds whose DELETE answers with the deleted object rather than a success `Status`. */
@@ -37,6 +40,10 @@ export interface HandlerDeps {
 const json = (c: Context, body: unknown, status: 200 | 201 | 202 = 200) =>
   c.json(body as object, status);
 
+/** A `Table` for server-side printing (see `tables/`), which kubectl asks for in `Accept`. */
+const table = (c: Context, request: TableRequest, text: string) =>
+  c.body(text, 200, { 'Content-Type': tableContentType(request) });
+
 export async function handleResource(
   c: Context,
   target: RequestTarget,
@@ -53,7 +60,7 @@ export async function handleResource(
     }
     if (method === 'GET') {
       const result = resources.list(type, namespace, listOptions(query, type));
-      return json(c, {
+      const head = {
         kind: `${type.kind}List`,
         apiVersion: apiVersionOf(type),
         metadata: {
@@ -63,8 +70,10 @@ export async function handleResource(
             ? { remainingItemCount: result.remainingItemCount }
             : {}),
         },
-        items: result.items,
-      });
+      };
+      const printing = tableRequest(c.req.header('accept'), query.includeObject);
+      if (printing) return table(c, printing, tableJson(type, result.items, head.metadata, printing));
+      return c.body(listJson(head, result.items), 200, { 'Content-Type': 'application/json' });
     }
     if (method === 'POST') {
       if (namespace === undefined && type.namespaced) throw methodNotAllowed();
@@ -100,8 +109,13 @@ export async function handleResource(
   };
 
   switch (method) {
-    case 'GET':
-      return json(c, resources.get(type, namespace ?? '', name));
+    case 'GET': {
+      const object = resources.get(type, namespace ?? '', name);
+      const printing = subresource
+        ? undefined
+        : tableRequest(c.req.header('accept'), query.includeObject);
+      return printing ? table(c, printing, objectTableJson(type, object, printing)) : json(c, object);
+    }
     case 'PUT': {
       const body = await readBody(c);
       return json(c, resources.update(type, namespace, name, body, options));
@@ -112,7 +126,7 @@ export async function handleResource(
       if (kind !== 'apply') {
         return json(c, resources.patch(type, namespace, name, patcher(kind, patch), options));
       }
-      if (!query.fieldManager) throw badRequest('fieldManager is required for apply requests');
+      if (!query.fieldManager) throw fieldManagerRequired();
       const applied = resources.apply(type, namespace, name, patch, {
         ...options,
         manager: query.fieldManager,
@@ -145,13 +159,20 @@ async function scale(
 ) {
   const { type, namespace, name } = target;
   const method = c.req.method;
-  if (method === 'GET') return json(c, scaleOf(resources.get(type, namespace ?? '', name)));
+  const paths = type.scalePaths;
+  if (method === 'GET') return json(c, scaleOf(resources.get(type, namespace ?? '', name), paths));
   if (method !== 'PUT' && method !== 'PATCH') throw methodNotAllowed();
   const body = await readBody(c);
-  const options = writeOptions(c, query);
+  const options: WriteOptions = { ...writeOptions(c, query), subresource: 'scale' };
   const updated =
     method === 'PUT'
-      ? resources.patch(type, namespace, name, (current) => withScale(current, body), options)
+      ? resources.patch(
+          type,
+          namespace,
+          name,
+          (current) => withScale(current, body, paths),
+          options,
+        )
       : resources.patch(
           type,
           namespace,
@@ -160,11 +181,11 @@ async function scale(
             const kind = patchKindOf(c.req.header('content-type'), true);
             if (kind === 'apply')
               throw badRequest('server-side apply is not available in the sandbox yet');
-            return withScale(current, patcher(kind, body)(scaleOf(current)));
+            return withScale(current, patcher(kind, body)(scaleOf(current, paths)), paths);
           },
           options,
         );
-  return json(c, scaleOf(updated));
+  return json(c, scaleOf(updated, paths));
 }
 
 function logs(c: Context, target: Named, deps: HandlerDeps, query: Record<string, string>) {
@@ -208,6 +229,7 @@ function watch(
 ) {
   const options = listOptions(query, target.type);
   const timeoutSeconds = Number(query.timeoutSeconds);
+  const printing = tableRequest(c.req.header('accept'), query.includeObject);
   const body = watches.stream({
     type: target.type,
     ...(target.namespace !== undefined ? { namespace: target.namespace } : {}),
@@ -216,6 +238,7 @@ function watch(
     after: watchRevision(query),
     bookmarks: query.allowWatchBookmarks === 'true',
     timeoutMs: timeoutSeconds > 0 ? timeoutSeconds * 1000 : DEFAULT_WATCH_TIMEOUT_MS,
+    ...(printing ? { encodeObject: tableWatchEncoder(target.type, printing) } : {}),
   });
   return c.body(body, 200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache' });
 }
@@ -228,6 +251,12 @@ function writeOptions(c: Context, query: Record<string, string>): WriteOptions {
   }
   return { dryRun: isDryRun(query), manager };
 }
+
+/** kube-apiserver checks `PatchOptions` before anything else and answers a 422 about them. */
+const fieldManagerRequired = () =>
+  invalid({ group: 'meta.k8s.io', kind: 'PatchOptions' }, '', [
+    requiredValue('fieldManager', 'is required for apply patch'),
+  ]);
 
 /** The body, parsed; its size was limited by the app's body limit before it got here. */
 async function readBody(c: Context): Promise<unknown> {

@@ -14,7 +14,7 @@ import {
   notFound,
   STALE_OBJECT,
 } from './apiStatus.js';
-import { initialStatusOf, kindProblems, withDefaults } from './kindRules.js';
+import { deletionFinalizersOf, initialStatusOf, kindProblems, withDefaults } from './kindRules.js';
 import { isPlainObject, timestamp, type KubeObject } from './kubeObject.js';
 import {
   metadataForCreate,
@@ -30,8 +30,11 @@ import { applyConfiguration, applyConflictStatus, recordUpdate } from './serverS
 export interface WriteOptions {
   /** `dryRun=All`: everything up to storing, which is skipped. */
   dryRun?: boolean;
-  /** Writes to the `status` subresource change only `status`; other writes never change it. */
-  subresource?: 'status';
+  /**
+   * Writes to the `status` subresource change only `status`; other writes never change it. A
+   * `scale` write is recorded in `managedFields` under that subresource, as kube-apiserver does.
+   */
+  subresource?: 'status' | 'scale';
   /** Who is writing, for `managedFields`; the sandbox's own controllers when unset. */
   manager?: string;
   /** Set by apply, which has already worked out `managedFields`. */
@@ -147,8 +150,10 @@ export class ResourceService {
     if (namespace !== undefined) this.checkNamespaceAcceptsContent(type, namespace, metadata.name);
 
     const status = initialStatusOf(type);
+    // With a status subresource a create cannot set status (a custom resource then has none).
+    const { status: _sent, ...withoutStatus } = incoming;
     const object = withDefaults(type, {
-      ...incoming,
+      ...(type.subresources.includes('status') ? withoutStatus : incoming),
       metadata,
       ...(status ? { status } : {}),
     });
@@ -254,12 +259,8 @@ export class ResourceService {
     });
     if (!result.object) {
       const { message, causes } = applyConflictStatus(result.conflicts);
-      throw new ApiError(409, 'Conflict', message, {
-        name,
-        ...(type.group ? { group: type.group } : {}),
-        kind: type.plural,
-        causes,
-      });
+      // kube-apiserver's apply conflicts name no object in their details, only the causes.
+      throw new ApiError(409, 'Conflict', message, { causes });
     }
     const write = { ...options, keepManagedFields: true };
     if (!live) return { object: this.create(type, namespace, result.object, write), created: true };
@@ -288,7 +289,7 @@ export class ResourceService {
         `Precondition failed: ResourceVersion in precondition: ${resourceVersion}, ResourceVersion in object meta: ${stored.metadata.resourceVersion}`,
       );
     }
-    const finalizers = [...(stored.metadata.finalizers ?? [])];
+    const finalizers = [...(stored.metadata.finalizers ?? []), ...deletionFinalizersOf(type)];
     if (options.propagationPolicy === 'Foreground') finalizers.push(FOREGROUND_FINALIZER);
     if (options.propagationPolicy === 'Orphan') finalizers.push(ORPHAN_FINALIZER);
 
@@ -363,7 +364,7 @@ export class ResourceService {
     type: ResourceType,
     stored: KubeObject,
     incoming: KubeObject,
-    subresource: 'status' | undefined,
+    subresource: WriteOptions['subresource'],
   ): KubeObject {
     if (!type.subresources.includes('status')) return incoming;
     if (subresource === 'status') {
@@ -392,7 +393,7 @@ export class ResourceService {
   }
 
   private validate(type: ResourceType, object: KubeObject): void {
-    const problems = kindProblems(type, object);
+    const problems = kindProblems(type, object, (resource) => this.store.list(resource));
     if (problems.length > 0) throw invalid(type, object.metadata.name, problems);
   }
 }

@@ -28,6 +28,38 @@ export interface ResourceType {
    * come from `kubernetes-models`.
    */
   schema?: Record<string, unknown>;
+  /**
+   * Where a custom resource keeps what its `scale` subresource reads and writes, as a CRD's
+   * `subresources.scale` names them (`.spec.replicas`). Built-in kinds leave it out: theirs are
+   * `spec.replicas`, `status.replicas` and the label selector in `spec.selector`.
+   */
+  scalePaths?: ScalePaths;
+  /**
+   * The columns `kubectl get` shows for a custom resource, as its CRD version's
+   * `additionalPrinterColumns` declare them; server-side printing then lists NAME and these.
+   * Built-in kinds leave it out: their columns are in `tables/`.
+   */
+  printerColumns?: readonly PrinterColumn[];
+}
+
+/** One of a CRD's `additionalPrinterColumns`: `{name: 'Replicas', type: 'integer', jsonPath: '.spec.replicas'}`. */
+export interface PrinterColumn {
+  name: string;
+  /** `string`, `integer`, `number`, `boolean` or `date` (printed as an age). */
+  type: string;
+  jsonPath: string;
+  format?: string;
+  description?: string;
+  /** 0 for default columns, more for `-o wide` ones. */
+  priority?: number;
+}
+
+/** JSON paths from a CRD's `subresources.scale`: `.spec.replicas`, `.status.selector`. */
+export interface ScalePaths {
+  specReplicasPath: string;
+  statusReplicasPath: string;
+  /** A path to the label selector in its string form (`app=web`), if the kind has one. */
+  labelSelectorPath?: string;
 }
 
 /** `apps/v1`, or `v1` for the core group. */

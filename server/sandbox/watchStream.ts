@@ -10,6 +10,7 @@
 import { expired } from './apiStatus.js';
 import type { KubeObject } from './kubeObject.js';
 import type { ObjectStore, StoredEvent } from './objectStore.js';
+import { jsonOf } from './serializedObjects.js';
 import { apiVersionOf, groupResourceOf, type ResourceType } from './resourceTypes.js';
 import type { FieldSelector, Selector } from './selectors.js';
 
@@ -22,6 +23,11 @@ export interface WatchOptions {
   after?: number;
   bookmarks: boolean;
   timeoutMs: number;
+  /**
+   * How each event's object is written, as JSON text; the stored object itself when absent.
+   * Server-side printing passes one that writes a one-row Table instead.
+   */
+  encodeObject?: (object: KubeObject) => string;
 }
 
 export interface WatchLimits {
@@ -60,14 +66,15 @@ export class Watches {
             if ((controller.desiredSize ?? 0) < 0) finish();
           };
           const matches = eventFilter(options);
+          const encode = options.encodeObject ?? jsonOf;
           const deliver = (event: StoredEvent) => {
             const type = matches(event);
-            if (type) send(lineOf(event, type));
+            if (type) send(objectLine(type, event.object, encode));
           };
 
           if (!options.after) {
             for (const object of store.list(groupResourceOf(options.type), options.namespace)) {
-              if (matchesObject(options, object)) send(line('ADDED', object));
+              if (matchesObject(options, object)) send(objectLine('ADDED', object, encode));
             }
           } else {
             const missed = store.eventsAfter(options.after);
@@ -139,15 +146,9 @@ function matchesObject(options: WatchOptions, object: KubeObject): boolean {
 
 const line = (type: string, object: unknown): string => `${JSON.stringify({ type, object })}\n`;
 
-/** Every watcher that sees an event unchanged shares one serialization of it. */
-const serialized = new WeakMap<StoredEvent, string>();
-
-function lineOf(event: StoredEvent, type: EventType): string {
-  if (type !== event.type) return line(type, event.object);
-  let text = serialized.get(event);
-  if (text === undefined) serialized.set(event, (text = line(type, event.object)));
-  return text;
-}
+/** An object's event line; its JSON text is shared with every watcher and list that sends it. */
+const objectLine = (type: EventType, object: KubeObject, encode = jsonOf): string =>
+  `{"type":"${type}","object":${encode(object)}}\n`;
 
 function bookmarkLine(type: ResourceType, revision: number): string {
   return line('BOOKMARK', {

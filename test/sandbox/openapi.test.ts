@@ -2,21 +2,16 @@
  * The sandbox's OpenAPI documents, read raw and through kubectl: `explain` finds kinds and
  * descriptions in them, and client-side apply computes its strategic merge patch from them.
  */
-import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { AppsV1Api, CoreV1Api, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import { OpenApiDocuments } from '../../server/sandbox/openapi.js';
 import { ResourceCatalog } from '../../server/sandbox/resourceCatalog.js';
 import type { ResourceType } from '../../server/sandbox/resourceTypes.js';
+import { hasKubectl, kubectl } from '../helpers/kubectl.js';
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
 import { tempDir } from '../helpers/tempDir.js';
-
-const KUBECTL = '/usr/bin/kubectl';
-const run = promisify(execFile);
 
 type Json = Record<string, any>;
 
@@ -24,19 +19,6 @@ async function json(sandbox: TestSandbox, path: string): Promise<Json> {
   const response = await sandbox.request(path, { headers: { accept: 'application/json' } });
   expect(response.status, path).toBe(200);
   return (await response.json()) as Json;
-}
-
-/** Runs kubectl against the sandbox with a cache of its own; resolves to its output. */
-async function kubectl(sandbox: TestSandbox, ...args: string[]): Promise<string> {
-  const cache = await tempDir('weft-kubectl-');
-  const { stdout } = await run(KUBECTL, [
-    '--kubeconfig',
-    sandbox.kubeconfigPath,
-    '--cache-dir',
-    cache,
-    ...args,
-  ]);
-  return stdout;
 }
 
 /** A custom kind that brings its own schema, as a CRD's will. */
@@ -189,7 +171,7 @@ describe('sandbox OpenAPI', () => {
     expect(stale.headers.get('location')).toBe(index['apis/apps/v1']!.serverRelativeURL);
   });
 
-  it.skipIf(!existsSync(KUBECTL))('kubectl explain prints a field’s description', async () => {
+  it.skipIf(!hasKubectl)('kubectl explain prints a field’s description', async () => {
     const sandbox = await startTestSandbox();
     const replicas = await kubectl(sandbox, 'explain', 'deployment.spec.replicas');
     expect(replicas).toContain('KIND:       Deployment');
@@ -200,7 +182,7 @@ describe('sandbox OpenAPI', () => {
     expect(pods).toMatch(/spec\s+<PodSpec>/);
   });
 
-  it.skipIf(!existsSync(KUBECTL))(
+  it.skipIf(!hasKubectl)(
     'kubectl apply creates, then patches only what the manifest changed',
     async () => {
       const sandbox = await startTestSandbox();

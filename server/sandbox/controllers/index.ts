@@ -12,6 +12,7 @@ import {
   type ControllerContext,
   type SandboxTimings,
 } from './controllerContext.js';
+import { CrdController } from './crdController.js';
 import { CronJobController } from './cronJobController.js';
 import { DaemonSetController } from './daemonSetController.js';
 import { DeploymentController } from './deploymentController.js';
@@ -47,6 +48,8 @@ export function startControllers(deps: ControllerDeps): () => void {
     logger: deps.logger,
   };
   const controllers: Controller[] = [
+    // First: it serves the stored CRDs' kinds before the others read the catalog.
+    new CrdController(context, deps.catalog),
     new GarbageCollector(context, deps.catalog),
     new NamespaceController(context, deps.catalog),
     new ServiceAccountController(context),
