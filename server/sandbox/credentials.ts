@@ -5,7 +5,8 @@
  * unless TLS checks are switched off. The kubeconfig carries the certificate as its CA, so both
  * verify the server like any other cluster's.
  */
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { generateKeyPair, randomBytes } from 'node:crypto';
+import { promisify } from 'node:util';
 import forge from 'node-forge';
 import type { SandboxDatabase } from './objectStore.js';
 
@@ -24,7 +25,10 @@ const VALID_YEARS = 10;
 export async function sandboxCredentials(db: SandboxDatabase): Promise<SandboxCredentials> {
   const stored = db.get(CREDENTIALS_KEY) as SandboxCredentials | undefined;
   if (stored) return stored;
-  const credentials = { token: randomBytes(24).toString('base64url'), ...selfSignedCertificate() };
+  const credentials = {
+    token: randomBytes(24).toString('base64url'),
+    ...(await selfSignedCertificate()),
+  };
   await db.put(CREDENTIALS_KEY, credentials);
   return credentials;
 }
@@ -34,9 +38,12 @@ export async function keepCredentials(db: SandboxDatabase, credentials: SandboxC
   await db.put(CREDENTIALS_KEY, credentials);
 }
 
-function selfSignedCertificate(): Pick<SandboxCredentials, 'certificate' | 'privateKey'> {
-  // Node makes the key (fast, native); node-forge only assembles and signs the certificate.
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', {
+async function selfSignedCertificate(): Promise<
+  Pick<SandboxCredentials, 'certificate' | 'privateKey'>
+> {
+  // Node makes the key (native, off the main thread); node-forge assembles and signs the
+  // certificate.
+  const { privateKey, publicKey } = await promisify(generateKeyPair)('rsa', {
     modulusLength: 2048,
     publicKeyEncoding: { type: 'spki', format: 'pem' },
     privateKeyEncoding: { type: 'pkcs8', format: 'pem' },

@@ -6,7 +6,7 @@
 import { asJsonObject, type JsonObject } from '../../shared/design/model.js';
 import { openApiSchemaOf, servedVersions } from '../models/crdImport.js';
 import type { KubeObject } from './kubeObject.js';
-import type { ResourceType, ScalePaths, Subresource } from './resourceTypes.js';
+import type { PrinterColumn, ResourceType, ScalePaths, Subresource } from './resourceTypes.js';
 
 /** The names a CRD declares, with kube-apiserver's defaults for `singular` and `listKind`. */
 export interface CrdNames {
@@ -72,6 +72,27 @@ function scalePathsOf(subresources: JsonObject): ScalePaths | undefined {
   };
 }
 
+/** A version's `additionalPrinterColumns` that name a column and a JSON path. */
+function printerColumnsOf(version: JsonObject): PrinterColumn[] {
+  const columns = Array.isArray(version.additionalPrinterColumns)
+    ? version.additionalPrinterColumns
+    : [];
+  return columns.map(asJsonObject).flatMap((column) => {
+    const { name, type, jsonPath, format, description, priority } = column;
+    if (typeof name !== 'string' || typeof jsonPath !== 'string') return [];
+    return [
+      {
+        name,
+        type: typeof type === 'string' ? type : 'string',
+        jsonPath,
+        ...(typeof format === 'string' ? { format } : {}),
+        ...(typeof description === 'string' ? { description } : {}),
+        ...(typeof priority === 'number' ? { priority } : {}),
+      },
+    ];
+  });
+}
+
 /** The kinds `crd` defines, preferred version first; `[]` for one that names no kind. */
 export function customResourceTypes(crd: KubeObject): ResourceType[] {
   const spec = asJsonObject(crd.spec);
@@ -91,6 +112,7 @@ export function customResourceTypes(crd: KubeObject): ResourceType[] {
       ...(scalePaths ? (['scale'] as const) : []),
     ];
     const selectable = Array.isArray(version.selectableFields) ? version.selectableFields : [];
+    const printerColumns = printerColumnsOf(version);
     return {
       group,
       version: String(version.name),
@@ -107,6 +129,7 @@ export function customResourceTypes(crd: KubeObject): ResourceType[] {
         .filter((path) => path !== ''),
       schema: openApiSchemaOf(version),
       ...(scalePaths ? { scalePaths } : {}),
+      ...(printerColumns.length > 0 ? { printerColumns } : {}),
     };
   });
 }

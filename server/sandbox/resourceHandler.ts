@@ -72,7 +72,9 @@ export async function handleResource(
         },
       };
       const printing = tableRequest(c.req.header('accept'), query.includeObject);
-      if (printing) return table(c, printing, tableJson(type, result.items, head.metadata, printing));
+      if (printing) {
+        return table(c, printing, tableJson(type, result.items, head.metadata, printing));
+      }
       return c.body(listJson(head, result.items), 200, { 'Content-Type': 'application/json' });
     }
     if (method === 'POST') {
@@ -114,7 +116,9 @@ export async function handleResource(
       const printing = subresource
         ? undefined
         : tableRequest(c.req.header('accept'), query.includeObject);
-      return printing ? table(c, printing, objectTableJson(type, object, printing)) : json(c, object);
+      return printing
+        ? table(c, printing, objectTableJson(type, object, printing))
+        : json(c, object);
     }
     case 'PUT': {
       const body = await readBody(c);

@@ -26,7 +26,15 @@ export async function startTestHub(overrides: Partial<HubConfig> = {}): Promise<
   const base = parseConfig([], {});
   if (base === 'help') throw new Error('unreachable');
   const data = overrides.data ?? (await tempDir());
-  const config: HubConfig = { ...base, port: 0, roomGraceMs: 50, data, ...overrides };
+  // Hubs under test run without the sandbox cluster unless a test asks for it.
+  const config: HubConfig = {
+    ...base,
+    port: 0,
+    roomGraceMs: 50,
+    sandbox: false,
+    data,
+    ...overrides,
+  };
   // WEFT_TEST_LOG=1 shows the hub's diagnostics while debugging a test.
   const hub = await startHub(config, process.env.WEFT_TEST_LOG ? createLogger() : silentLogger);
   let closed = false;
@@ -55,7 +63,16 @@ export interface SpawnOptions {
 
 /** Runs `server/main.ts` in a child process, resolving once it prints its listening line. */
 export async function spawnHub(args: string[], options: SpawnOptions = {}): Promise<ChildHub> {
-  const command = [process.execPath, '--import', 'tsx', 'server/main.ts', '--port', '0', ...args];
+  const command = [
+    process.execPath,
+    '--import',
+    'tsx',
+    'server/main.ts',
+    '--port',
+    '0',
+    ...(args.includes('--sandbox') ? [] : ['--no-sandbox']),
+    ...args,
+  ];
   const limit = options.fileSizeLimitBytes;
   const [program, ...programArgs] =
     limit === undefined ? command : ['prlimit', `--fsize=${limit}`, ...command];

@@ -186,6 +186,9 @@ describe('sandbox API', () => {
       body: 'hello',
     });
     expect(notJson.status).toBe(415);
+    expect((await raw('/api/v1/namespaces/default/configmaps/a%ZZ')).status).toBe(400);
+    expect((await raw('/api/v1/namespaces', { method: 'OPTIONS' })).status).toBe(405);
+    // Last: refused before its body was read, this request leaves its connection closed.
     const tooLarge = await raw('/api/v1/namespaces/default/configmaps', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -195,8 +198,6 @@ describe('sandbox API', () => {
       }),
     });
     expect(tooLarge.status).toBe(413);
-    expect((await raw('/api/v1/namespaces/default/configmaps/a%ZZ')).status).toBe(400);
-    expect((await raw('/api/v1/namespaces', { method: 'OPTIONS' })).status).toBe(405);
     // None of it changed what is stored.
     expect((await core.listNamespacedConfigMap({ namespace: 'default' })).items).toHaveLength(0);
   });

@@ -86,6 +86,10 @@ const widgetCrd = (): Json => ({
         served: true,
         storage: true,
         schema: { openAPIV3Schema: widgetSchema() },
+        additionalPrinterColumns: [
+          { name: 'Size', type: 'string', jsonPath: '.spec.size' },
+          { name: 'Replicas', type: 'integer', jsonPath: '.spec.replicas', priority: 1 },
+        ],
         subresources: {
           status: {},
           scale: {
@@ -365,6 +369,29 @@ describe('sandbox CustomResourceDefinitions', () => {
     expect(tooMany.code).toBe(422);
   });
 
+  it("prints a CRD's additionalPrinterColumns in server-side tables", async () => {
+    const { sandbox, objects } = await withWidgets();
+    await objects.createNamespacedCustomObject({
+      ...at('a'),
+      body: widget('a', { size: 'large', replicas: 3 }),
+    });
+    const response = await sandbox.request(WIDGETS, {
+      headers: { accept: 'application/json;as=Table;v=v1;g=meta.k8s.io' },
+    });
+    const table = (await response.json()) as Json;
+    expect(table.kind).toBe('Table');
+    const names = table.columnDefinitions.map((column: Json) => [column.name, column.priority]);
+    expect(names).toEqual(
+      expect.arrayContaining([
+        ['Size', 0],
+        ['Replicas', 1],
+      ]),
+    );
+    const cells = table.rows[0].cells as unknown[];
+    expect(cells[0]).toBe('a');
+    expect(cells).toEqual(expect.arrayContaining(['large', 3]));
+  });
+
   it('deletes the custom resources of a deleted CRD, then stops serving them', async () => {
     const { sandbox, extensions, objects } = await withWidgets();
     await sandbox.kc
@@ -547,7 +574,7 @@ describe('sandbox CustomResourceDefinitions', () => {
       expect(await kubectl(sandbox, 'apply', '-f', widgetFile)).toContain(
         'widget.example.com/first created',
       );
-      expect(await kubectl(sandbox, 'get', PLURAL)).toMatch(/^NAME\s+AGE\nfirst\s+/);
+      expect(await kubectl(sandbox, 'get', PLURAL)).toMatch(/^NAME\s+SIZE\nfirst\s+large\n/);
       expect(await kubectl(sandbox, 'get', 'wd', 'first', '-o', 'jsonpath={.spec.colour}')).toBe(
         'blue',
       );

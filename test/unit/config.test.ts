@@ -27,6 +27,15 @@ describe('configuration', () => {
     expect(parse(['--port', '0'], env).port).toBe(0);
   });
 
+  it('reads the sandbox reset switch and pod start delay', () => {
+    expect(parse([]).sandboxReset).toBe(false);
+    expect(parse(['--sandbox-reset']).sandboxReset).toBe(true);
+    expect(parse([], { WEFT_SANDBOX_RESET: 'true' }).sandboxReset).toBe(true);
+    expect(parse([]).sandboxPodStartMs).toBe(1_000);
+    expect(parse(['--sandbox-pod-start-ms', '0']).sandboxPodStartMs).toBe(0);
+    expect(() => parse(['--sandbox-pod-start-ms', '-1'])).toThrow(ConfigError);
+  });
+
   it('switches the sandbox with --no-sandbox or WEFT_SANDBOX', () => {
     expect(parse(['--no-sandbox']).sandbox).toBe(false);
     expect(parse([], { WEFT_SANDBOX: 'false' }).sandbox).toBe(false);
