@@ -231,9 +231,11 @@ describe('sandbox cron jobs', () => {
    * `* * * * *` fires almost at once. Timers run on real time, so after `advance` a change to
    * the CronJob (`nudge`) is what makes the controller look at the clock again.
    */
-  async function cronSandbox(leadMs = 300) {
-    let shift = MINUTE - (Date.now() % MINUTE) - leadMs;
+  async function cronSandbox(leadMs = 1_000) {
+    let shift = 0;
     const clients = await sandboxClients({ now: () => Date.now() + shift });
+    // Set once the sandbox is up (slow on a busy machine): the next minute is `leadMs` away.
+    shift = MINUTE - (Date.now() % MINUTE) - leadMs;
     const nudge = (name: string) =>
       clients.batch.patchNamespacedCronJob(
         {
