@@ -88,6 +88,13 @@ export class ObjectStore {
     return objects;
   }
 
+  /** Every stored object, with its resource. */
+  *all(): Generator<[string, KubeObject]> {
+    for (const [resource, bucket] of this.objects) {
+      for (const object of bucket.values()) yield [resource, object];
+    }
+  }
+
   /** Every resource holding objects in `namespace`, with those objects. */
   *inNamespace(namespace: string): Generator<[string, KubeObject]> {
     for (const [resource, bucket] of this.objects) {

@@ -441,6 +441,45 @@ describe('sandbox API', () => {
     ).toBe(400);
   });
 
+  it('deletes a collection by label selector, and leaves it be on dryRun=All', async () => {
+    const core = (await startTestSandbox()).kc.makeApiClient(CoreV1Api);
+    for (const [name, tier] of [
+      ['a', 'web'],
+      ['b', 'web'],
+      ['c', 'db'],
+    ] as const) {
+      await core.createNamespacedConfigMap({
+        namespace: 'default',
+        body: configMap(name, { tier }),
+      });
+    }
+    const names = async () =>
+      (await core.listNamespacedConfigMap({ namespace: 'default' })).items.map(
+        (item) => item.metadata?.name,
+      );
+    await core.deleteCollectionNamespacedConfigMap({
+      namespace: 'default',
+      labelSelector: 'tier=web',
+      dryRun: 'All',
+    });
+    expect(await names()).toEqual(['a', 'b', 'c']);
+    await core.deleteCollectionNamespacedConfigMap({
+      namespace: 'default',
+      labelSelector: 'tier=web',
+    });
+    expect(await names()).toEqual(['c']);
+    const kept = await core.readNamespacedConfigMap({ name: 'c', namespace: 'default' });
+    await core.replaceNamespacedConfigMap({
+      name: 'c',
+      namespace: 'default',
+      dryRun: 'All',
+      body: { ...kept, data: { greeting: 'dry' } },
+    });
+    expect((await core.readNamespacedConfigMap({ name: 'c', namespace: 'default' })).data).toEqual({
+      greeting: 'hello',
+    });
+  });
+
   it('holds a deletion back until its finalizers are removed', async () => {
     const core = (await startTestSandbox()).kc.makeApiClient(CoreV1Api);
     await core.createNamespacedConfigMap({

@@ -10,6 +10,7 @@ import type { ResourceCatalog } from '../resourceCatalog.js';
 import type { ResourceService } from '../resourceService.js';
 import { apiVersionOf, groupResourceOf, type ResourceType } from '../resourceTypes.js';
 import type { EventRecorder } from './eventRecorder.js';
+import type { OwnerIndex } from './ownerIndex.js';
 
 export interface SandboxTimings {
   /** From scheduling to a pod's containers running and ready (0 for benchmarks). */
@@ -35,9 +36,19 @@ export const DEFAULT_TIMINGS: SandboxTimings = {
 /** The current time by the sandbox's clock (see `SandboxTimings.now`). */
 export const nowOf = (timings: SandboxTimings): number => (timings.now ?? Date.now)();
 
+/**
+ * Most pods one controller creates in one sync; it comes back for the rest a moment later. Like
+ * kube-controller-manager's batched creation, this keeps a mistyped `replicas: 100000` from
+ * holding the sandbox's only thread for minutes.
+ */
+export const MAX_CREATES_PER_SYNC = 250;
+export const CREATE_BATCH_PAUSE_MS = 50;
+
 export interface ControllerContext {
   resources: ResourceService;
   store: ObjectStore;
+  /** Who owns what, by `ownerReferences`. */
+  owners: OwnerIndex;
   kinds: Kinds;
   events: EventRecorder;
   timings: SandboxTimings;

@@ -43,9 +43,7 @@ export class CronJobController extends OwnerController {
     if (!cronJob || cronJob.metadata.deletionTimestamp) return;
     const spec = isPlainObject(cronJob.spec) ? cronJob.spec : {};
     const status = isPlainObject(cronJob.status) ? cronJob.status : {};
-    const jobs = resources
-      .list(kinds.job, namespace)
-      .items.filter((job) => isControlledBy(job, cronJob));
+    const jobs = this.context.owners.controlledBy(cronJob, kinds.job);
 
     let active = this.activeJobs(cronJob, jobs);
     let lastScheduleTime = stringOr(status.lastScheduleTime);

@@ -13,7 +13,6 @@ import type { StoredEvent } from '../objectStore.js';
 import {
   controllerReference,
   isAbout,
-  isControlledBy,
   splitKey,
   type ControllerContext,
 } from './controllerContext.js';
@@ -129,10 +128,10 @@ export class DaemonSetController extends OwnerController {
 
   /** The daemon set's pods by node name; active ones only unless `all`. */
   private podsByNode(daemonSet: KubeObject, all = false): Map<string, KubeObject[]> {
-    const { resources, kinds } = this.context;
+    const { kinds } = this.context;
     const byNode = new Map<string, KubeObject[]>();
-    for (const pod of resources.list(kinds.pod, daemonSet.metadata.namespace).items) {
-      if (!isControlledBy(pod, daemonSet) || pod.metadata.deletionTimestamp) continue;
+    for (const pod of this.context.owners.controlledBy(daemonSet, kinds.pod)) {
+      if (pod.metadata.deletionTimestamp) continue;
       if (!all && !isPodActive(pod)) continue;
       const node = nodeNameOf(pod);
       byNode.set(node, [...(byNode.get(node) ?? []), pod]);

@@ -7,12 +7,7 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import { isPlainObject, type KubeObject } from '../kubeObject.js';
-import {
-  controllerReference,
-  isControlledBy,
-  splitKey,
-  type ControllerContext,
-} from './controllerContext.js';
+import { controllerReference, splitKey, type ControllerContext } from './controllerContext.js';
 import { POD_TEMPLATE_HASH, templateHash, templateOf } from './podTemplates.js';
 import { deploymentStatus } from './deploymentStatus.js';
 import { OwnerController } from './ownerController.js';
@@ -48,9 +43,7 @@ export class DeploymentController extends OwnerController {
     const deployment = resources.find(kinds.deployment, namespace, name);
     if (!deployment || deployment.metadata.deletionTimestamp) return;
     const spec = (deployment.spec ?? {}) as Json;
-    const sets = resources
-      .list(kinds.replicaSet, namespace)
-      .items.filter((set) => isControlledBy(set, deployment));
+    const sets = this.context.owners.controlledBy(deployment, kinds.replicaSet);
     const hash = templateHash(templateOf(deployment));
     let current = sets.find((set) => set.metadata.labels?.[POD_TEMPLATE_HASH] === hash);
     const maxRevision = Math.max(0, ...sets.map(revisionOf));
@@ -69,9 +62,7 @@ export class DeploymentController extends OwnerController {
     }
 
     const latest = resources.find(kinds.deployment, namespace, name)!;
-    const owned = resources
-      .list(kinds.replicaSet, namespace)
-      .items.filter((set) => isControlledBy(set, latest));
+    const owned = this.context.owners.controlledBy(latest, kinds.replicaSet);
     const newest = owned.find((set) => set.metadata.labels?.[POD_TEMPLATE_HASH] === hash);
     const revision = newest ? String(revisionOf(newest)) : undefined;
     if (revision && latest.metadata.annotations?.[REVISION] !== revision) {

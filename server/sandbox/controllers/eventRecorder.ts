@@ -14,6 +14,8 @@ export type EventType = 'Normal' | 'Warning';
 const MAX_EVENTS_PER_NAMESPACE = 1_000;
 
 export class EventRecorder {
+  /** Events created per namespace since its last trim. */
+  private readonly addedSinceTrim = new Map<string, number>();
   /** `involvedObject uid|reason|message` → event name, for counting repeats. */
   private readonly recent = new Map<string, { namespace: string; name: string }>();
 
@@ -74,7 +76,13 @@ export class EventRecorder {
     });
     if (this.recent.size > MAX_EVENTS_PER_NAMESPACE * 10) this.recent.clear();
     this.recent.set(repeatKey, { namespace, name: created.metadata.name });
-    this.trim(namespace);
+    // Trimming lists the namespace's events: do it only once they are well past the bound.
+    const added = (this.addedSinceTrim.get(namespace) ?? 0) + 1;
+    this.addedSinceTrim.set(namespace, added);
+    if (added > MAX_EVENTS_PER_NAMESPACE / 10) {
+      this.addedSinceTrim.delete(namespace);
+      this.trim(namespace);
+    }
   }
 
   /** Deletes the oldest events of a namespace past the bound, as the events TTL would. */

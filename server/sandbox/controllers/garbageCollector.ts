@@ -13,15 +13,7 @@ import { groupResourceOf, type ResourceType } from '../resourceTypes.js';
 import type { ControllerContext } from './controllerContext.js';
 import { QueuedController } from './queuedController.js';
 
-interface Dependent {
-  type: ResourceType;
-  namespace: string;
-  name: string;
-}
-
 export class GarbageCollector extends QueuedController {
-  /** Owner uid → dependents, kept current from the event feed. */
-  private readonly dependents = new Map<string, Map<string, Dependent>>();
   /** Owners (by uid) that are gone or held for deletion, with how they are being deleted. */
   private readonly owners = new Map<string, { type: ResourceType; object?: KubeObject }>();
 
@@ -32,52 +24,32 @@ export class GarbageCollector extends QueuedController {
     super(context, 'garbage collector');
   }
 
-  /** Builds the dependents index; the keys are owner uids. */
+  /** Owners held for deletion when the sandbox starts; the keys are owner uids. */
   protected initialKeys(): string[] {
-    const keys: string[] = [];
-    for (const type of this.catalog.all()) {
-      for (const object of this.context.store.list(groupResourceOf(type))) {
-        this.index(type, object, true);
-        keys.push(...this.noteOwner(type, object, false));
-      }
-    }
-    return keys;
+    return this.catalog
+      .all()
+      .flatMap((type) =>
+        this.context.store
+          .list(groupResourceOf(type))
+          .flatMap((object) => this.noteOwner(type, object, false)),
+      );
   }
 
   protected keysFor(event: StoredEvent): string[] {
     const type = this.typeOf(event.resource);
     if (!type) return [];
-    return [
-      ...(event.previous ? this.index(type, event.previous, false) : []),
-      ...this.index(type, event.object, event.type !== 'DELETED'),
-      ...this.noteOwner(type, event.object, event.type === 'DELETED'),
-    ];
+    // An owner waiting for its dependents to go looks again whenever one of them changes.
+    const waiting = [
+      ...(event.previous?.metadata.ownerReferences ?? []),
+      ...(event.object.metadata.ownerReferences ?? []),
+    ]
+      .map((reference) => reference.uid)
+      .filter((uid) => this.owners.has(uid));
+    return [...waiting, ...this.noteOwner(type, event.object, event.type === 'DELETED')];
   }
 
   private typeOf(resource: string): ResourceType | undefined {
     return this.catalog.all().find((type) => groupResourceOf(type) === resource);
-  }
-
-  /** Adds or removes `object` as a dependent; returns the waiting owners that should look again. */
-  private index(type: ResourceType, object: KubeObject, present: boolean): string[] {
-    const waiting: string[] = [];
-    const key = `${groupResourceOf(type)}/${object.metadata.namespace ?? ''}/${object.metadata.name}`;
-    for (const reference of object.metadata.ownerReferences ?? []) {
-      let set = this.dependents.get(reference.uid);
-      if (present) {
-        if (!set) this.dependents.set(reference.uid, (set = new Map()));
-        set.set(key, {
-          type,
-          namespace: object.metadata.namespace ?? '',
-          name: object.metadata.name,
-        });
-      } else {
-        set?.delete(key);
-        if (set?.size === 0) this.dependents.delete(reference.uid);
-        if (this.owners.has(reference.uid)) waiting.push(reference.uid);
-      }
-    }
-    return waiting;
   }
 
   /** Notes an owner deleted or held for deletion; returns its uid to collect, if so. */
@@ -95,7 +67,12 @@ export class GarbageCollector extends QueuedController {
     const owner = this.owners.get(uid);
     if (!owner) return;
     const { resources } = this.context;
-    const dependents = [...(this.dependents.get(uid)?.values() ?? [])];
+    const dependents = this.context.owners
+      .dependentsOf(uid)
+      .flatMap(({ resource, namespace, name }) => {
+        const type = this.typeOf(resource);
+        return type ? [{ type, namespace, name }] : [];
+      });
     const finalizers = owner.object?.metadata.finalizers ?? [];
     if (owner.object && finalizers.includes(ORPHAN_FINALIZER)) {
       for (const { type, namespace, name } of dependents) {
@@ -118,7 +95,7 @@ export class GarbageCollector extends QueuedController {
     }
     if (!owner.object) {
       this.owners.delete(uid);
-    } else if (!this.dependents.get(uid)?.size) {
+    } else if (this.context.owners.dependentsOf(uid).length === 0) {
       this.release(owner.type, owner.object, FOREGROUND_FINALIZER);
     }
     // A foreground owner is looked at again as its dependents go (their events re-queue it).

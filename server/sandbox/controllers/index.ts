@@ -22,6 +22,7 @@ import { GarbageCollector } from './garbageCollector.js';
 import { JobController } from './jobController.js';
 import { Kubelet } from './kubelet.js';
 import { NamespaceController } from './namespaceController.js';
+import { OwnerIndex } from './ownerIndex.js';
 import { ReplicaSetController } from './replicaSetController.js';
 import { Scheduler } from './scheduler.js';
 import { ServiceAccountController } from './serviceAccountController.js';
@@ -42,6 +43,7 @@ export function startControllers(deps: ControllerDeps): () => void {
   const context: ControllerContext = {
     resources: deps.resources,
     store: deps.store,
+    owners: new OwnerIndex(deps.store),
     kinds,
     events: new EventRecorder(deps.resources, kinds.event),
     timings: deps.timings,
@@ -64,5 +66,8 @@ export function startControllers(deps: ControllerDeps): () => void {
     new Kubelet(context),
     new EndpointsController(context),
   ].map((controller) => controller.start());
-  return () => controllers.forEach((controller) => controller.stop());
+  return () => {
+    controllers.forEach((controller) => controller.stop());
+    context.owners.stop();
+  };
 }

@@ -15,7 +15,8 @@ import { isDeepStrictEqual } from 'node:util';
 import { isPlainObject, timestamp, type KubeObject } from '../kubeObject.js';
 import {
   controllerReference,
-  isControlledBy,
+  CREATE_BATCH_PAUSE_MS,
+  MAX_CREATES_PER_SYNC,
   keyOf,
   nowOf,
   splitKey,
@@ -74,9 +75,7 @@ export class JobController extends OwnerController {
     const spec = isPlainObject(job.spec) ? job.spec : {};
     const now = nowOf(this.context.timings);
     const stamp = timestamp(new Date(now));
-    const pods = resources
-      .list(kinds.pod, namespace)
-      .items.filter((pod) => isControlledBy(pod, job));
+    const pods = this.context.owners.controlledBy(job, kinds.pod);
     const phases = (phase: string) => pods.filter((pod) => podPhase(pod) === phase).length;
     const succeeded = Math.max(count(status.succeeded), phases('Succeeded'));
     const failed = Math.max(count(status.failed), phases('Failed'));
@@ -181,7 +180,9 @@ export class JobController extends OwnerController {
     }
     const owner = controllerReference(job, kinds.job);
     const created: KubeObject[] = [];
-    for (let i = active.length; i < wanted; i++) {
+    const batch = Math.min(wanted, active.length + MAX_CREATES_PER_SYNC);
+    if (batch < wanted) this.queue.addAfter(keyOf(job), CREATE_BATCH_PAUSE_MS);
+    for (let i = active.length; i < batch; i++) {
       const pod = resources.create(
         kinds.pod,
         job.metadata.namespace,

@@ -7,7 +7,8 @@ import { isDeepStrictEqual } from 'node:util';
 import { isPlainObject, type KubeObject } from '../kubeObject.js';
 import {
   controllerReference,
-  isControlledBy,
+  CREATE_BATCH_PAUSE_MS,
+  MAX_CREATES_PER_SYNC,
   splitKey,
   type ControllerContext,
 } from './controllerContext.js';
@@ -28,13 +29,13 @@ export class ReplicaSetController extends OwnerController {
     if (!set || set.metadata.deletionTimestamp) return;
     const spec = isPlainObject(set.spec) ? set.spec : {};
     const wanted = Number(spec.replicas ?? 1);
-    let pods = resources
-      .list(kinds.pod, namespace)
-      .items.filter((pod) => isControlledBy(pod, set) && isPodActive(pod));
+    let pods = this.context.owners.controlledBy(set, kinds.pod).filter(isPodActive);
 
     if (pods.length < wanted) {
       const owner = controllerReference(set, kinds.replicaSet);
-      for (let i = pods.length; i < wanted; i++) {
+      const batch = Math.min(wanted, pods.length + MAX_CREATES_PER_SYNC);
+      if (batch < wanted) this.queue.addAfter(key, CREATE_BATCH_PAUSE_MS);
+      for (let i = pods.length; i < batch; i++) {
         const pod = resources.create(
           kinds.pod,
           namespace,

@@ -11,33 +11,58 @@ import { isPodActive } from './podTemplates.js';
 import { quantity } from './quantities.js';
 import { QueuedController } from './queuedController.js';
 
-const RETRY_UNSCHEDULABLE_MS = 2_000;
+/** An unschedulable pod is tried again after 1 s, doubling up to a minute. */
+const FIRST_RETRY_MS = 1_000;
+const MAX_RETRY_MS = 60_000;
 
 export class Scheduler extends QueuedController {
   constructor(context: ControllerContext) {
     super(context, 'scheduler');
   }
 
+  /** Failed attempts per pod key, for the back-off. */
+  private readonly failures = new Map<string, number>();
+  /** What each placed, active pod takes from its node, kept current from the event feed. */
+  private readonly placements = new Map<string, Placement>();
+  /** The sums of `placements` per node. */
+  private readonly usage = new Map<string, Usage>();
+
   protected initialKeys(): string[] {
-    return this.context.store
-      .list(groupResourceOf(this.context.kinds.pod))
-      .filter(isUnscheduled)
-      .map(keyOf);
+    const pods = this.context.store.list(groupResourceOf(this.context.kinds.pod));
+    for (const pod of pods) this.track(keyOf(pod), pod);
+    return pods.filter(isUnscheduled).map(keyOf);
   }
 
   protected keysFor(event: StoredEvent): string[] {
-    const wanted =
-      isAbout(event, this.context.kinds.pod) &&
-      event.type !== 'DELETED' &&
-      isUnscheduled(event.object);
-    return wanted ? [keyOf(event.object)] : [];
+    if (!isAbout(event, this.context.kinds.pod)) return [];
+    const key = keyOf(event.object);
+    const deleted = event.type === 'DELETED';
+    this.track(key, deleted ? undefined : event.object);
+    return !deleted && isUnscheduled(event.object) ? [key] : [];
+  }
+
+  /** Moves a pod's requests to the node it is on now (none if gone, finished or unplaced). */
+  private track(key: string, pod: KubeObject | undefined): void {
+    const before = this.placements.get(key);
+    if (before) {
+      this.placements.delete(key);
+      addUsage(this.usage, before, -1);
+    }
+    const node = pod && isPodActive(pod) ? (pod.spec as { nodeName?: string }).nodeName : undefined;
+    if (!pod || !node) return;
+    const placement = { node, cpu: podRequest(pod, 'cpu'), memory: podRequest(pod, 'memory') };
+    this.placements.set(key, placement);
+    addUsage(this.usage, placement, 1);
   }
 
   protected sync(key: string): void {
     const { resources, kinds, events } = this.context;
     const [namespace, name] = splitKey(key);
     const pod = resources.find(kinds.pod, namespace, name);
-    if (!pod || !isUnscheduled(pod)) return;
+    if (!pod || !isUnscheduled(pod)) {
+      this.failures.delete(key);
+      return;
+    }
     const spec = isPlainObject(pod.spec) ? pod.spec : {};
 
     const node = this.pickNode(pod);
@@ -45,9 +70,12 @@ export class Scheduler extends QueuedController {
       const message = `0/${resources.list(kinds.node, undefined).items.length} nodes are available: no node matches the pod's node selector and fits its resource requests.`;
       this.setScheduledCondition(pod, 'False', 'Unschedulable', message);
       events.record(pod, 'Warning', 'FailedScheduling', message, 'default-scheduler');
-      this.queue.addAfter(key, RETRY_UNSCHEDULABLE_MS);
+      const failures = (this.failures.get(key) ?? 0) + 1;
+      this.failures.set(key, failures);
+      this.queue.addAfter(key, Math.min(FIRST_RETRY_MS * 2 ** (failures - 1), MAX_RETRY_MS));
       return;
     }
+    this.failures.delete(key);
     const bound = resources.update(kinds.pod, namespace, name, {
       ...pod,
       spec: { ...spec, nodeName: node.metadata.name },
@@ -66,21 +94,16 @@ export class Scheduler extends QueuedController {
     const { resources, kinds } = this.context;
     const spec = isPlainObject(pod.spec) ? pod.spec : {};
     const selector = isPlainObject(spec.nodeSelector) ? spec.nodeSelector : {};
-    const pods = resources.list(kinds.pod, undefined).items.filter(isPodActive);
+    const wants = { cpu: podRequest(pod, 'cpu'), memory: podRequest(pod, 'memory') };
     const candidates = resources
       .list(kinds.node, undefined)
       .items.filter((node) => isSchedulable(node))
       .filter((node) =>
         Object.entries(selector).every(([key, value]) => node.metadata.labels?.[key] === value),
       )
-      .map((node) => {
-        const placed = pods.filter(
-          (other) => (other.spec as { nodeName?: string }).nodeName === node.metadata.name,
-        );
-        return { node, placed };
-      })
-      .filter(({ node, placed }) => fits(node, [...placed, pod]));
-    candidates.sort((a, b) => a.placed.length - b.placed.length);
+      .map((node) => ({ node, used: this.usage.get(node.metadata.name) ?? EMPTY_USAGE }))
+      .filter(({ node, used }) => fits(node, used, wants));
+    candidates.sort((a, b) => a.used.pods - b.used.pods);
     return candidates[0]?.node;
   }
 
@@ -142,16 +165,38 @@ function isSchedulable(node: KubeObject): boolean {
   );
 }
 
-/** Whether the pods' summed requests stay within the node's allocatable cpu, memory and pods. */
-function fits(node: KubeObject, pods: KubeObject[]): boolean {
+interface Usage {
+  pods: number;
+  cpu: number;
+  memory: number;
+}
+
+interface Placement {
+  node: string;
+  cpu: number;
+  memory: number;
+}
+
+const EMPTY_USAGE: Usage = { pods: 0, cpu: 0, memory: 0 };
+
+function addUsage(usage: Map<string, Usage>, placement: Placement, sign: 1 | -1): void {
+  const current = usage.get(placement.node) ?? EMPTY_USAGE;
+  usage.set(placement.node, {
+    pods: current.pods + sign,
+    cpu: current.cpu + sign * placement.cpu,
+    memory: current.memory + sign * placement.memory,
+  });
+}
+
+/** Whether one more pod wanting `wants` fits beside `used` in the node's allocatable resources. */
+function fits(node: KubeObject, used: Usage, wants: { cpu: number; memory: number }): boolean {
   const status = isPlainObject(node.status) ? node.status : {};
   const allocatable = isPlainObject(status.allocatable) ? status.allocatable : {};
-  if (pods.length > quantity(allocatable.pods ?? '110')) return false;
-  return ['cpu', 'memory'].every((resource) => {
-    const limit = quantity(allocatable[resource] ?? '0');
-    const requested = pods.reduce((sum, pod) => sum + podRequest(pod, resource), 0);
-    return requested <= limit;
-  });
+  if (used.pods + 1 > quantity(allocatable.pods ?? '110')) return false;
+  return (
+    used.cpu + wants.cpu <= quantity(allocatable.cpu ?? '0') &&
+    used.memory + wants.memory <= quantity(allocatable.memory ?? '0')
+  );
 }
 
 function podRequest(pod: KubeObject, resource: string): number {

@@ -11,12 +11,7 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import { isPlainObject, type KubeObject } from '../kubeObject.js';
-import {
-  controllerReference,
-  isControlledBy,
-  splitKey,
-  type ControllerContext,
-} from './controllerContext.js';
+import { controllerReference, splitKey, type ControllerContext } from './controllerContext.js';
 import {
   isPodActive,
   isPodFinished,
@@ -167,10 +162,10 @@ export class StatefulSetController extends OwnerController {
 
   /** The set's active pods by ordinal (pods it controls under other names are left alone). */
   private podsByOrdinal(set: KubeObject, name: string): Map<number, KubeObject> {
-    const { resources, kinds } = this.context;
+    const { kinds } = this.context;
     const pods = new Map<number, KubeObject>();
-    for (const pod of resources.list(kinds.pod, set.metadata.namespace).items) {
-      if (!isControlledBy(pod, set) || pod.metadata.deletionTimestamp) continue;
+    for (const pod of this.context.owners.controlledBy(set, kinds.pod)) {
+      if (pod.metadata.deletionTimestamp) continue;
       const suffix = pod.metadata.name.slice(name.length + 1);
       if (pod.metadata.name.startsWith(`${name}-`) && /^\d+$/.test(suffix)) {
         pods.set(Number(suffix), pod);

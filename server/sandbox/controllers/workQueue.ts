@@ -6,6 +6,9 @@
  */
 import type { Logger } from '../../log.js';
 
+/** Longest a queue works in one macrotask before letting other work (requests) run. */
+const SLICE_MS = 20;
+
 export class WorkQueue {
   private readonly pending = new Set<string>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
@@ -47,9 +50,15 @@ export class WorkQueue {
 
   private run(): void {
     this.scheduled = undefined;
-    const keys = [...this.pending];
-    this.pending.clear();
-    for (const key of keys) {
+    const started = performance.now();
+    // The keys pending now; ones added meanwhile wait for the next run, as do any left over.
+    for (const key of [...this.pending]) {
+      // Yield after a slice of work, so that requests are answered while a big change settles.
+      if (performance.now() - started > SLICE_MS) {
+        this.scheduled ??= setImmediate(() => this.run());
+        return;
+      }
+      this.pending.delete(key);
       try {
         this.reconcile(key);
       } catch (error) {
