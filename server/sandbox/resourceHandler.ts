@@ -16,7 +16,7 @@ import {
 } from './requestOptions.js';
 import type { RequestTarget } from './requestTarget.js';
 import type { ResourceService, WriteOptions } from './resourceService.js';
-import { defaultManager } from './serverSideApply.js';
+import { defaultManager } from './managedFields.js';
 import { apiVersionOf, BUILT_IN_TYPES, type ResourceType } from './resourceTypes.js';
 import { followLogs, logContainer, logLines, type LogOptions } from './podLogs.js';
 import { scaleOf, withScale } from './scale.js';

@@ -4,7 +4,6 @@
  * `Status` errors clients branch on.
  */
 import {
-  ApiException,
   AppsV1Api,
   AutoscalingV2Api,
   CoreV1Api,
@@ -17,21 +16,8 @@ import {
 } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import { deploymentManifest } from '../helpers/kubeManifests.js';
+import { failedStatus as statusOf } from '../helpers/kubeStatus.js';
 import { startTestSandbox } from '../helpers/sandbox.js';
-
-/** The `Status` a failed call answered with. */
-async function statusOf(
-  call: Promise<unknown>,
-): Promise<{ code: number; reason: string; message: string }> {
-  try {
-    await call;
-  } catch (error) {
-    if (!(error instanceof ApiException)) throw error;
-    const body = typeof error.body === 'string' ? JSON.parse(error.body) : error.body;
-    return { code: error.code, reason: body.reason, message: body.message };
-  }
-  throw new Error('the call succeeded');
-}
 
 const configMap = (name: string, labels: Record<string, string> = {}): V1ConfigMap => ({
   apiVersion: 'v1',
@@ -76,7 +62,7 @@ describe('sandbox API', () => {
         body: deploymentManifest('web', { sidecar: true }),
       }),
     );
-    expect(again).toEqual({
+    expect(again).toMatchObject({
       code: 409,
       reason: 'AlreadyExists',
       message: 'deployments.apps "web" already exists',
@@ -135,7 +121,7 @@ describe('sandbox API', () => {
       await statusOf(
         core.createNamespacedConfigMap({ namespace: 'nowhere', body: configMap('a') }),
       ),
-    ).toEqual({
+    ).toMatchObject({
       code: 404,
       reason: 'NotFound',
       message: 'namespaces "nowhere" not found',

@@ -11,13 +11,12 @@ import {
   toFieldsV1,
 } from '../../server/sandbox/fieldSets.js';
 import type { KubeObject } from '../../server/sandbox/kubeObject.js';
+import { defaultManager, type ManagedFieldsEntry } from '../../server/sandbox/managedFields.js';
 import {
   applyConfiguration,
   applyConflictStatus,
-  defaultManager,
   recordUpdate,
   type ApplyRequest,
-  type ManagedFieldsEntry,
 } from '../../server/sandbox/serverSideApply.js';
 
 const T0 = new Date('2024-05-01T10:00:00Z');
