@@ -25,9 +25,9 @@ export interface TestClient {
   lastAck(): Uint8Array | undefined;
   /** Every type-100 state vector received, oldest first. */
   acks: Uint8Array[];
-  synced(): Promise<void>;
+  synced(timeoutMs?: number): Promise<void>;
   /** Waits until an acknowledgement covers every edit this client made. */
-  saved(): Promise<void>;
+  saved(timeoutMs?: number): Promise<void>;
   destroy(): void;
 }
 
@@ -67,10 +67,12 @@ export function connectClient(
     closes,
     lastAck,
     acks,
-    synced: () => waitFor(() => provider.synced, { what: `${room} to sync` }).then(() => undefined),
-    saved: () =>
+    synced: (timeoutMs?: number) =>
+      waitFor(() => provider.synced, { what: `${room} to sync`, timeoutMs }).then(() => undefined),
+    saved: (timeoutMs?: number) =>
       waitFor(() => acks.length > 0 && isSaved(doc, lastAck()!), {
         what: `${room} to be acknowledged`,
+        timeoutMs,
       }).then(() => undefined),
     destroy,
   };
