@@ -29,11 +29,11 @@ export async function sandboxCredentials(db: SandboxDatabase): Promise<SandboxCr
     token: randomBytes(24).toString('base64url'),
     ...(await selfSignedCertificate()),
   };
-  await db.put(CREDENTIALS_KEY, credentials);
+  await keepCredentials(db, credentials);
   return credentials;
 }
 
-/** Stores credentials again after the database was cleared (`--sandbox-reset` keeps them). */
+/** Stores credentials: when first made, and again after `--sandbox-reset` cleared them. */
 export async function keepCredentials(db: SandboxDatabase, credentials: SandboxCredentials) {
   await db.put(CREDENTIALS_KEY, credentials);
 }

@@ -65,13 +65,6 @@ export function fieldSetOf(paths: Iterable<FieldPath>): FieldSet {
   return set;
 }
 
-/** Whether `path` is a member of `set`. */
-export function hasPath(set: FieldSet, path: FieldPath): boolean {
-  let at: FieldSet | undefined = set;
-  for (const element of path) at = at?.children.get(element);
-  return at !== undefined && at.member && path.length > 0;
-}
-
 const node = (member: boolean, children: Map<PathElement, FieldSet>): FieldSet => ({
   member,
   children,

@@ -37,6 +37,10 @@ export interface KubeObject {
   [field: string]: unknown;
 }
 
+/** `namespace/name` (`/name` when cluster-scoped): how objects are keyed and ordered in lists. */
+export const keyOf = (object: KubeObject): string =>
+  `${object.metadata.namespace ?? ''}/${object.metadata.name}`;
+
 export const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 

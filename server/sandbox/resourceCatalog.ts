@@ -2,7 +2,12 @@
  * The kinds served right now: the built-in table plus the custom resources of established
  * CustomResourceDefinitions. Routing, discovery and storage all ask this one place.
  */
-import { apiVersionOf, BUILT_IN_TYPES, type ResourceType } from './resourceTypes.js';
+import {
+  apiVersionOf,
+  BUILT_IN_TYPES,
+  groupResourceOf,
+  type ResourceType,
+} from './resourceTypes.js';
 
 export class ResourceCatalog {
   private readonly custom = new Map<string, ResourceType[]>();
@@ -17,6 +22,11 @@ export class ResourceCatalog {
   /** The type of an object's `apiVersion` and `kind`. */
   findKind(apiVersion: string, kind: string): ResourceType | undefined {
     return this.all().find((type) => apiVersionOf(type) === apiVersion && type.kind === kind);
+  }
+
+  /** The type stored under a group resource key (`deployments.apps`), for store events. */
+  findGroupResource(resource: string): ResourceType | undefined {
+    return this.all().find((type) => groupResourceOf(type) === resource);
   }
 
   all(): ResourceType[] {

@@ -168,27 +168,24 @@ async function scale(
   if (method !== 'PUT' && method !== 'PATCH') throw methodNotAllowed();
   const body = await readBody(c);
   const options: WriteOptions = { ...writeOptions(c, query), subresource: 'scale' };
-  const updated =
-    method === 'PUT'
-      ? resources.patch(
-          type,
-          namespace,
-          name,
-          (current) => withScale(current, body, paths),
-          options,
-        )
-      : resources.patch(
-          type,
-          namespace,
-          name,
-          (current) => {
-            const kind = patchKindOf(c.req.header('content-type'), true);
-            if (kind === 'apply')
-              throw badRequest('server-side apply is not available in the sandbox yet');
-            return withScale(current, patcher(kind, body)(scaleOf(current, paths)), paths);
-          },
-          options,
-        );
+  // PUT sends the new Scale; PATCH patches the current one.
+  const newScale = (current: KubeObject): unknown => {
+    if (method === 'PUT') return body;
+    const kind = patchKindOf(c.req.header('content-type'), true);
+    if (kind === 'apply') {
+      throw badRequest(
+        'server-side apply to the scale subresource is not supported by the sandbox',
+      );
+    }
+    return patcher(kind, body)(scaleOf(current, paths));
+  };
+  const updated = resources.patch(
+    type,
+    namespace,
+    name,
+    (current) => withScale(current, newScale(current), paths),
+    options,
+  );
   return json(c, scaleOf(updated, paths));
 }
 

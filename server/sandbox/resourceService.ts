@@ -15,7 +15,7 @@ import {
   STALE_OBJECT,
 } from './apiStatus.js';
 import { deletionFinalizersOf, initialStatusOf, kindProblems, withDefaults } from './kindRules.js';
-import { isPlainObject, timestamp, type KubeObject } from './kubeObject.js';
+import { isPlainObject, keyOf, timestamp, type KubeObject } from './kubeObject.js';
 import {
   metadataForCreate,
   metadataForUpdate,
@@ -85,9 +85,6 @@ export const FOREGROUND_FINALIZER = 'foregroundDeletion';
 export const ORPHAN_FINALIZER = 'orphan';
 
 const NAMESPACES: Pick<ResourceType, 'group' | 'plural'> = { group: '', plural: 'namespaces' };
-
-const keyOf = (object: KubeObject): string =>
-  `${object.metadata.namespace ?? ''}/${object.metadata.name}`;
 
 /** Everything but metadata and status: what `generation` counts changes of. */
 const specOf = ({ metadata: _m, status: _s, ...rest }: KubeObject): Record<string, unknown> => rest;

@@ -14,8 +14,18 @@ export function jsonOf(object: KubeObject): string {
   return text;
 }
 
-/** A `…List` document around stored objects, without serializing them again. */
-export function listJson(head: Record<string, unknown>, items: readonly KubeObject[]): string {
-  const open = JSON.stringify(head).slice(0, -1);
-  return `${open},"items":[${items.map(jsonOf).join(',')}]}`;
+/**
+ * `head` as JSON with one more field, an array whose elements are already JSON text: how lists
+ * and Tables are written around cached objects without serializing them again.
+ */
+export function withJsonArray(
+  head: Record<string, unknown>,
+  field: string,
+  elements: readonly string[],
+): string {
+  return `${JSON.stringify(head).slice(0, -1)},${JSON.stringify(field)}:[${elements.join(',')}]}`;
 }
+
+/** A `…List` document around stored objects. */
+export const listJson = (head: Record<string, unknown>, items: readonly KubeObject[]): string =>
+  withJsonArray(head, 'items', items.map(jsonOf));

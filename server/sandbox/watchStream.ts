@@ -49,10 +49,6 @@ export class Watches {
     private readonly limits: WatchLimits = DEFAULT_WATCH_LIMITS,
   ) {}
 
-  get count(): number {
-    return this.open.size;
-  }
-
   /** The body of a watch response. */
   stream(options: WatchOptions): ReadableStream<Uint8Array> {
     const encoder = new TextEncoder();
@@ -147,7 +143,7 @@ function matchesObject(options: WatchOptions, object: KubeObject): boolean {
 const line = (type: string, object: unknown): string => `${JSON.stringify({ type, object })}\n`;
 
 /** An object's event line; its JSON text is shared with every watcher and list that sends it. */
-const objectLine = (type: EventType, object: KubeObject, encode = jsonOf): string =>
+const objectLine = (type: EventType, object: KubeObject, encode: (o: KubeObject) => string) =>
   `{"type":"${type}","object":${encode(object)}}\n`;
 
 function bookmarkLine(type: ResourceType, revision: number): string {

@@ -88,9 +88,8 @@ export function resolveKinds(catalog: ResourceCatalog) {
   };
 }
 
-/** `namespace/name`, the key controllers queue. */
-export const keyOf = (object: KubeObject): string =>
-  `${object.metadata.namespace ?? ''}/${object.metadata.name}`;
+/** `namespace/name`, also the key controllers queue. */
+export { keyOf } from '../kubeObject.js';
 
 export function splitKey(key: string): [namespace: string, name: string] {
   const slash = key.indexOf('/');

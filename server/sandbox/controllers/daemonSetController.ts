@@ -25,6 +25,7 @@ import {
   templateOf,
 } from './podTemplates.js';
 import { OwnerController } from './ownerController.js';
+import { scaledIntOrPercent } from './quantities.js';
 
 type Json = Record<string, unknown>;
 
@@ -109,7 +110,10 @@ export class DaemonSetController extends OwnerController {
     const wanted = [...fits].filter(([, fit]) => fit.run).map(([node]) => node);
     // Never zero: the sandbox does not surge (start the new pod before the old one goes), so a
     // budget of zero, valid alongside `maxSurge`, would stall the rollout.
-    const budget = Math.max(1, scaledUp(rolling.maxUnavailable ?? 1, wanted.length));
+    const budget = Math.max(
+      1,
+      scaledIntOrPercent(rolling.maxUnavailable ?? 1, wanted.length, true),
+    );
     const placed = this.podsByNode(daemonSet);
     let unavailable = 0;
     const candidates: KubeObject[] = [];
@@ -235,14 +239,6 @@ function keepOrder(a: KubeObject, b: KubeObject): number {
     Number(isPodReady(b)) - Number(isPodReady(a)) ||
     String(a.metadata.creationTimestamp).localeCompare(String(b.metadata.creationTimestamp))
   );
-}
-
-/** `maxUnavailable` of `total`; a percentage rounds up, as the DaemonSet controller rounds it. */
-function scaledUp(value: unknown, total: number): number {
-  if (typeof value === 'string' && value.endsWith('%')) {
-    return Math.ceil((Number(value.slice(0, -1)) / 100) * total);
-  }
-  return Number(value);
 }
 
 /**

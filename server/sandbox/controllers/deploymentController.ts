@@ -6,10 +6,11 @@
  * conditions that `kubectl rollout status` reads.
  */
 import { isDeepStrictEqual } from 'node:util';
-import { isPlainObject, type KubeObject } from '../kubeObject.js';
+import type { KubeObject } from '../kubeObject.js';
 import { controllerReference, splitKey, type ControllerContext } from './controllerContext.js';
 import { POD_TEMPLATE_HASH, templateHash, templateOf } from './podTemplates.js';
-import { deploymentStatus } from './deploymentStatus.js';
+import { deploymentStatus, replicasOf, statusCount } from './deploymentStatus.js';
+import { scaledIntOrPercent } from './quantities.js';
 import { OwnerController } from './ownerController.js';
 
 type Json = Record<string, unknown>;
@@ -17,20 +18,7 @@ type Json = Record<string, unknown>;
 export const REVISION = 'deployment.kubernetes.io/revision';
 const COMPONENT = 'deployment-controller';
 
-const replicasOf = (set: KubeObject): number =>
-  Number((set.spec as Json | undefined)?.replicas ?? 0);
-const statusCount = (set: KubeObject, field: string): number =>
-  Number((isPlainObject(set.status) ? set.status[field] : 0) ?? 0);
 const revisionOf = (set: KubeObject): number => Number(set.metadata.annotations?.[REVISION] ?? 0);
-
-/** `25%` of `total`, rounded as Kubernetes rounds surge (up) and unavailability (down). */
-function scaledValue(value: unknown, total: number, roundUp: boolean): number {
-  if (typeof value === 'string' && value.endsWith('%')) {
-    const exact = (Number(value.slice(0, -1)) / 100) * total;
-    return roundUp ? Math.ceil(exact) : Math.floor(exact);
-  }
-  return Number(value ?? 0);
-}
 
 export class DeploymentController extends OwnerController {
   constructor(context: ControllerContext) {
@@ -132,8 +120,8 @@ export class DeploymentController extends OwnerController {
     rolling: Json,
   ): void {
     const desired = Number((deployment.spec as Json).replicas ?? 1);
-    const surge = scaledValue(rolling.maxSurge ?? '25%', desired, true);
-    let unavailable = scaledValue(rolling.maxUnavailable ?? '25%', desired, false);
+    const surge = scaledIntOrPercent(rolling.maxSurge ?? '25%', desired, true);
+    let unavailable = scaledIntOrPercent(rolling.maxUnavailable ?? '25%', desired, false);
     if (surge === 0 && unavailable === 0) unavailable = 1;
 
     const oldTotal = old.reduce((sum, set) => sum + replicasOf(set), 0);

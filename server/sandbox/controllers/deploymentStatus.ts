@@ -4,12 +4,15 @@
  * rollout has not moved for `progressDeadlineSeconds` (pods that cannot pull or keep crashing).
  */
 import { isPlainObject, timestamp, type KubeObject } from '../kubeObject.js';
+import { scaledIntOrPercent } from './quantities.js';
 
 type Json = Record<string, unknown>;
 
-const count = (set: KubeObject | undefined, field: string): number =>
+/** A count from a ReplicaSet's status (`replicas`, `availableReplicas`, …); 0 if unset. */
+export const statusCount = (set: KubeObject | undefined, field: string): number =>
   Number((set && isPlainObject(set.status) ? set.status[field] : 0) ?? 0);
-const replicasOf = (set: KubeObject): number =>
+/** A ReplicaSet's `spec.replicas`. */
+export const replicasOf = (set: KubeObject): number =>
   Number((set.spec as Json | undefined)?.replicas ?? 0);
 
 const conditionOf = (deployment: KubeObject, type: string): Json | undefined => {
@@ -48,10 +51,10 @@ export function deploymentStatus(
   const spec = (deployment.spec ?? {}) as Json;
   const desired = Number(spec.replicas ?? 1);
   const previous = (isPlainObject(deployment.status) ? deployment.status : {}) as Json;
-  const sum = (field: string) => sets.reduce((total, set) => total + count(set, field), 0);
+  const sum = (field: string) => sets.reduce((total, set) => total + statusCount(set, field), 0);
   const counts = {
     replicas: sum('replicas'),
-    updatedReplicas: count(current, 'replicas'),
+    updatedReplicas: statusCount(current, 'replicas'),
     readyReplicas: sum('readyReplicas'),
     availableReplicas: sum('availableReplicas'),
   };
@@ -61,11 +64,7 @@ export function deploymentStatus(
   );
 
   const rolling = (spec.strategy as Json | undefined)?.rollingUpdate as Json | undefined;
-  const maxUnavailable = rolling?.maxUnavailable ?? '25%';
-  const tolerated =
-    typeof maxUnavailable === 'string' && maxUnavailable.endsWith('%')
-      ? Math.floor((Number(maxUnavailable.slice(0, -1)) / 100) * desired)
-      : Number(maxUnavailable);
+  const tolerated = scaledIntOrPercent(rolling?.maxUnavailable ?? '25%', desired, false);
   const available = counts.availableReplicas >= desired - tolerated;
   const oldReplicas = sets
     .filter((set) => set !== current)

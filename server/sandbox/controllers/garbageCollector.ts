@@ -49,7 +49,7 @@ export class GarbageCollector extends QueuedController {
   }
 
   private typeOf(resource: string): ResourceType | undefined {
-    return this.catalog.all().find((type) => groupResourceOf(type) === resource);
+    return this.catalog.findGroupResource(resource);
   }
 
   /** Notes an owner deleted or held for deletion; returns its uid to collect, if so. */

@@ -41,7 +41,7 @@ export class NamespaceController extends QueuedController {
     for (const [resource, object] of [...store.inNamespace(name)]) {
       remaining += 1;
       if (object.metadata.deletionTimestamp) continue;
-      const type = this.catalog.all().find((candidate) => groupResourceOf(candidate) === resource);
+      const type = this.catalog.findGroupResource(resource);
       if (type) resources.delete(type, name, object.metadata.name);
     }
     if (remaining > 0) return; // their DELETED events bring the namespace back here

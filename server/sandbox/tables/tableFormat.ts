@@ -6,7 +6,7 @@
  */
 import type { KubeObject } from '../kubeObject.js';
 import type { ResourceType } from '../resourceTypes.js';
-import { jsonOf } from '../serializedObjects.js';
+import { jsonOf, withJsonArray } from '../serializedObjects.js';
 import type { Printer } from './printer.js';
 import { printerFor } from './printers.js';
 import type { TableRequest } from './tableRequest.js';
@@ -63,7 +63,7 @@ export function tableJson(
     columnDefinitions: withColumns ? printer.columns() : [],
   };
   const rows = objects.map((object) => rowJson(printer, object, request, now));
-  return `${JSON.stringify(head).slice(0, -1)},"rows":[${rows.join(',')}]}`;
+  return withJsonArray(head, 'rows', rows);
 }
 
 /** A Table of one object, with its `resourceVersion`, as `GET` of a named object answers. */
