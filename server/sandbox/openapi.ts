@@ -66,8 +66,9 @@ function buildV3(types: readonly ResourceType[]): OpenApiDocument {
 
 /** What one catalog content yields, each document built on first use. */
 interface Generation {
-  key: string;
-  types: ResourceType[];
+  /** The catalog's version it was built from. */
+  version: number;
+  types: readonly ResourceType[];
   v2?: OpenApiDocument;
   v3?: Map<string, OpenApiDocument>;
   index?: OpenApiDocument;
@@ -117,10 +118,10 @@ export class OpenApiDocuments {
   }
 
   private current(): Generation {
-    const types = this.catalog.all();
-    // The whole content is the key: custom kinds come and go, and bring their own schemas.
-    const key = JSON.stringify(types);
-    if (this.generation?.key !== key) this.generation = { key, types };
+    const { version } = this.catalog;
+    if (this.generation?.version !== version) {
+      this.generation = { version, types: this.catalog.all() };
+    }
     return this.generation;
   }
 }

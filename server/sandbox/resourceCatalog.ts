@@ -2,6 +2,7 @@
  * The kinds served right now: the built-in table plus the custom resources of established
  * CustomResourceDefinitions. Routing, discovery and storage all ask this one place.
  */
+import { isDeepStrictEqual } from 'node:util';
 import {
   apiVersionOf,
   BUILT_IN_TYPES,
@@ -11,6 +12,14 @@ import {
 
 export class ResourceCatalog {
   private readonly custom = new Map<string, ResourceType[]>();
+  /** `all()`, kept until the custom kinds change: routing and every store event ask for it. */
+  private served: readonly ResourceType[] | undefined;
+  private changes = 0;
+
+  /** Moves on whenever the kinds served change: a cheap key for what is built from them. */
+  get version(): number {
+    return this.changes;
+  }
 
   /** The type served at `/apis/<group>/<version>/<plural>` (or `/api/v1/<plural>`). */
   find(group: string, version: string, plural: string): ResourceType | undefined {
@@ -29,8 +38,8 @@ export class ResourceCatalog {
     return this.all().find((type) => groupResourceOf(type) === resource);
   }
 
-  all(): ResourceType[] {
-    return [...BUILT_IN_TYPES, ...[...this.custom.values()].flat()];
+  all(): readonly ResourceType[] {
+    return (this.served ??= [...BUILT_IN_TYPES, ...[...this.custom.values()].flat()]);
   }
 
   /** Groups with their versions, preferred (first served) version first. */
@@ -50,9 +59,15 @@ export class ResourceCatalog {
     return types.length > 0 ? types : undefined;
   }
 
-  /** Serves (or stops serving, with `[]`) the kinds a CustomResourceDefinition defines. */
+  /**
+   * Serves (or stops serving, with `[]`) the kinds a CustomResourceDefinition defines. Kinds equal
+   * to those served already are kept as they are: their schema objects key compiled validators.
+   */
   setCustom(definitionName: string, types: ResourceType[]): void {
+    if (isDeepStrictEqual(this.custom.get(definitionName) ?? [], types)) return;
     if (types.length === 0) this.custom.delete(definitionName);
     else this.custom.set(definitionName, types);
+    this.served = undefined;
+    this.changes += 1;
   }
 }

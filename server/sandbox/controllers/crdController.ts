@@ -89,8 +89,8 @@ function establishedStatus(crd: KubeObject): JsonObject {
 
 export class CrdController extends QueuedController {
   private readonly crds: ResourceType;
-  /** CRD name → what it serves, serialized: the catalog is replaced only when that changes. */
-  private readonly served = new Map<string, string>();
+  /** The CRDs whose kinds are in the catalog. */
+  private readonly served = new Set<string>();
 
   constructor(
     context: ControllerContext,
@@ -138,11 +138,9 @@ export class CrdController extends QueuedController {
     const name = crd.metadata.name;
     const types = customResourceTypes(crd);
     if (types.length === 0) return this.stopServing(name);
-    const content = JSON.stringify(types);
-    // Unchanged kinds keep their schema objects, and with them their compiled validators.
-    if (this.served.get(name) === content) return;
+    // The catalog keeps unchanged kinds as they were, and so their compiled validators.
     this.catalog.setCustom(name, types);
-    this.served.set(name, content);
+    this.served.add(name);
   }
 
   private stopServing(name: string): void {
