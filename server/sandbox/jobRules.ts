@@ -6,7 +6,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { invalidValue, requiredValue, type StatusCause } from './apiStatus.js';
 import { CronSchedule, CronSyntaxError, timeZoneProblem } from './controllers/cronSchedule.js';
 import type { KindRule } from './kindRules.js';
-import { isPlainObject, type KubeObject } from './kubeObject.js';
+import { asObject, isPlainObject, type KubeObject } from './kubeObject.js';
 import {
   containerProblems,
   selectorProblems,
@@ -30,9 +30,9 @@ const generatedJobSelector = (object: KubeObject) => ({
 function withGeneratedSelector(spec: Spec, object: KubeObject): Spec {
   const uid = String(object.metadata.uid);
   const name = object.metadata.name;
-  const template = isPlainObject(spec.template) ? spec.template : {};
-  const metadata = isPlainObject(template.metadata) ? template.metadata : {};
-  const selector = isPlainObject(spec.selector) ? spec.selector : {};
+  const template = asObject(spec.template);
+  const metadata = asObject(template.metadata);
+  const selector = asObject(spec.selector);
   return {
     ...spec,
     selector: {
@@ -97,7 +97,7 @@ function restartPolicyProblems(podSpec: unknown, at: string): StatusCause[] {
 
 /** What a Job spec, or a CronJob's job template spec, at `at` must satisfy. */
 function jobSpecProblems(spec: Spec, at: string): StatusCause[] {
-  const template = isPlainObject(spec.template) ? spec.template : {};
+  const template = asObject(spec.template);
   return [
     ...negativeProblems(
       spec,
@@ -178,8 +178,8 @@ function cronJobProblems(spec: Spec, object: KubeObject): StatusCause[] {
       'spec',
     ),
   );
-  const jobTemplate = isPlainObject(spec.jobTemplate) ? spec.jobTemplate : {};
-  const jobSpec = isPlainObject(jobTemplate.spec) ? jobTemplate.spec : {};
+  const jobTemplate = asObject(spec.jobTemplate);
+  const jobSpec = asObject(jobTemplate.spec);
   return [...problems, ...jobSpecProblems(jobSpec, 'spec.jobTemplate.spec')];
 }
 
@@ -196,7 +196,7 @@ function cronJobDefaults(spec: Spec): Spec {
       ? {
           jobTemplate: {
             ...jobTemplate,
-            spec: templateDefaults(isPlainObject(jobTemplate.spec) ? jobTemplate.spec : {}),
+            spec: templateDefaults(asObject(jobTemplate.spec)),
           },
         }
       : {}),

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import type { StatusCause } from './apiStatus.js';
 import { CRD_RULE } from './crdRules.js';
 import { CRON_JOB_RULE, JOB_RULE } from './jobRules.js';
-import { isPlainObject, type KubeObject } from './kubeObject.js';
+import { asObject, isPlainObject, type KubeObject } from './kubeObject.js';
 import {
   containerProblems,
   podSpecDefaults,
@@ -116,7 +116,7 @@ export function withDefaults(type: ResourceType, object: KubeObject): KubeObject
   if (type.schema) return pruneAndDefault(type.schema, object);
   const rule = RULES[groupResourceOf(type)];
   if (!rule?.defaults) return object;
-  return { ...object, spec: rule.defaults(isPlainObject(object.spec) ? object.spec : {}, object) };
+  return { ...object, spec: rule.defaults(asObject(object.spec), object) };
 }
 
 /**
@@ -138,7 +138,7 @@ export function kindProblems(
 ): StatusCause[] {
   if (type.schema) return schemaProblems(type.schema, object);
   const rule = RULES[groupResourceOf(type)];
-  const spec = isPlainObject(object.spec) ? object.spec : {};
+  const spec = asObject(object.spec);
   return rule?.validate?.(spec, object, stored) ?? [];
 }
 

@@ -44,6 +44,14 @@ export const keyOf = (object: KubeObject): string =>
 export const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
+/** `value` if it is a plain object, else an empty one: reading optional sections safely. */
+export const asObject = (value: unknown): Record<string, unknown> =>
+  isPlainObject(value) ? value : {};
+
+/** The plain objects of `value` if it is an array (lists of containers, ports, …), else none. */
+export const asObjectList = (value: unknown): Record<string, unknown>[] =>
+  Array.isArray(value) ? value.filter(isPlainObject) : [];
+
 /** RFC 3339 to the second, as Kubernetes writes timestamps. */
 export const timestamp = (date = new Date()): string =>
   date.toISOString().replace(/\.\d{3}Z$/, 'Z');

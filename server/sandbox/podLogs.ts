@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { badRequest } from './apiStatus.js';
-import { isPlainObject, type KubeObject } from './kubeObject.js';
+import { asObject, asObjectList, isPlainObject, type KubeObject } from './kubeObject.js';
 
 type Json = Record<string, unknown>;
 
@@ -20,10 +20,8 @@ export interface LogOptions {
 
 /** The container a log request is about, or a 400 worded as kubelet words it. */
 export function logContainer(pod: KubeObject, requested: string | undefined): string {
-  const spec = isPlainObject(pod.spec) ? pod.spec : {};
-  const names = (Array.isArray(spec.containers) ? spec.containers : [])
-    .filter(isPlainObject)
-    .map((container) => String(container.name));
+  const spec = asObject(pod.spec);
+  const names = asObjectList(spec.containers).map((container) => String(container.name));
   const name = pod.metadata.name;
   if (requested === undefined && names.length !== 1) {
     throw badRequest(
@@ -111,7 +109,7 @@ function appLine(pod: KubeObject, index: number, time: string): string {
 }
 
 function containerState(pod: KubeObject, container: string): Json | undefined {
-  const status = isPlainObject(pod.status) ? pod.status : {};
+  const status = asObject(pod.status);
   const statuses = (
     Array.isArray(status.containerStatuses) ? status.containerStatuses : []
   ) as Json[];
@@ -120,7 +118,7 @@ function containerState(pod: KubeObject, container: string): Json | undefined {
 }
 
 function imageOf(pod: KubeObject, container: string): string {
-  const spec = isPlainObject(pod.spec) ? pod.spec : {};
+  const spec = asObject(pod.spec);
   const found = (Array.isArray(spec.containers) ? spec.containers : []).find(
     (entry) => isPlainObject(entry) && entry.name === container,
   ) as Json | undefined;

@@ -3,7 +3,7 @@
  * pod templates of every workload kind), and for the selectors that pick those pods.
  */
 import { invalidValue, requiredValue, type StatusCause } from './apiStatus.js';
-import { isPlainObject } from './kubeObject.js';
+import { asObject, isPlainObject } from './kubeObject.js';
 import { SelectorError, selectorFromLabelSelector } from './selectors.js';
 
 export type Spec = Record<string, unknown>;
@@ -44,12 +44,12 @@ export const podSpecDefaults = (spec: Spec): Spec => ({
 
 /** Pod templates of workload kinds get the same defaults as pods. */
 export const templateDefaults = (spec: Spec): Spec => {
-  const template = isPlainObject(spec.template) ? spec.template : {};
+  const template = asObject(spec.template);
   return {
     ...spec,
     template: {
       ...template,
-      spec: podSpecDefaults(isPlainObject(template.spec) ? template.spec : {}),
+      spec: podSpecDefaults(asObject(template.spec)),
     },
   };
 };
@@ -78,8 +78,8 @@ export function selectorProblems(spec: Spec): StatusCause[] {
   if (!isPlainObject(spec.selector)) return [requiredValue('spec.selector')];
   let selects: boolean;
   try {
-    const template = isPlainObject(spec.template) ? spec.template : {};
-    const metadata = isPlainObject(template.metadata) ? template.metadata : {};
+    const template = asObject(spec.template);
+    const metadata = asObject(template.metadata);
     selects = selectorFromLabelSelector(spec.selector).matches(
       metadata.labels as Record<string, string> | undefined,
     );

@@ -4,7 +4,7 @@
  * the resource service. Bad values are 400 `Status` errors worded like kube-apiserver's.
  */
 import { badRequest } from './apiStatus.js';
-import { isPlainObject } from './kubeObject.js';
+import { asObject, isPlainObject } from './kubeObject.js';
 import type { DeleteOptions, ListOptions, PropagationPolicy } from './resourceService.js';
 import type { ResourceType } from './resourceTypes.js';
 import { parseFieldSelector, parseLabelSelector, SelectorError } from './selectors.js';
@@ -81,7 +81,7 @@ const POLICIES: readonly PropagationPolicy[] = ['Foreground', 'Background', 'Orp
 
 /** From the query string and an optional `DeleteOptions` body (which wins, as in Kubernetes). */
 export function deleteOptions(query: Query, body: unknown): DeleteOptions {
-  const options = isPlainObject(body) ? body : {};
+  const options = asObject(body);
   let policy = options.propagationPolicy ?? query.propagationPolicy;
   if (policy === undefined && (options.orphanDependents ?? query.orphanDependents) !== undefined) {
     policy =
@@ -94,7 +94,7 @@ export function deleteOptions(query: Query, body: unknown): DeleteOptions {
       `propagationPolicy: Unsupported value: ${JSON.stringify(policy)}: supported values: "Foreground", "Background", "Orphan"`,
     );
   }
-  const preconditions = isPlainObject(options.preconditions) ? options.preconditions : {};
+  const preconditions = asObject(options.preconditions);
   return {
     dryRun: isDryRun(query, body),
     ...(policy !== undefined ? { propagationPolicy: policy as PropagationPolicy } : {}),

@@ -15,7 +15,7 @@ import {
   STALE_OBJECT,
 } from './apiStatus.js';
 import { deletionFinalizersOf, initialStatusOf, kindProblems, withDefaults } from './kindRules.js';
-import { isPlainObject, keyOf, timestamp, type KubeObject } from './kubeObject.js';
+import { asObject, isPlainObject, keyOf, timestamp, type KubeObject } from './kubeObject.js';
 import {
   metadataForCreate,
   metadataForUpdate,
@@ -429,6 +429,6 @@ function firstAfter(objects: KubeObject[], key: string): number {
  */
 function namespaceFinalizers(object: KubeObject): unknown[] {
   if (object.kind !== 'Namespace' || object.apiVersion !== 'v1') return [];
-  const spec = isPlainObject(object.spec) ? object.spec : {};
+  const spec = asObject(object.spec);
   return Array.isArray(spec.finalizers) ? spec.finalizers : [];
 }

@@ -5,7 +5,7 @@
  * resource keeps them where its CRD's `subresources.scale` says.
  */
 import { badRequest } from './apiStatus.js';
-import { isPlainObject, setField, type KubeObject } from './kubeObject.js';
+import { asObject, isPlainObject, setField, type KubeObject } from './kubeObject.js';
 import type { ScalePaths } from './resourceTypes.js';
 
 /** `.spec.replicas` → `['spec', 'replicas']`. */
@@ -38,8 +38,8 @@ function scaleFields(object: KubeObject, paths: ScalePaths | undefined) {
       selector: typeof selector === 'string' ? selector : '',
     };
   }
-  const spec = isPlainObject(object.spec) ? object.spec : {};
-  const status = isPlainObject(object.status) ? object.status : {};
+  const spec = asObject(object.spec);
+  const status = asObject(object.status);
   return {
     replicas: spec.replicas ?? 1,
     current: status.replicas ?? 0,
@@ -62,14 +62,14 @@ export function scaleOf(object: KubeObject, paths?: ScalePaths): KubeObject {
 
 /** `object` with the replica count of `scale` (the only field a scale write can change). */
 export function withScale(object: KubeObject, scale: unknown, paths?: ScalePaths): KubeObject {
-  const spec = isPlainObject(scale) && isPlainObject(scale.spec) ? scale.spec : {};
+  const spec = asObject(asObject(scale).spec);
   const replicas = spec.replicas ?? 0;
   if (!Number.isInteger(replicas) || (replicas as number) < 0) {
     throw badRequest(
       `spec.replicas: Invalid value: ${JSON.stringify(replicas)}: must be a non-negative integer`,
     );
   }
-  const metadata = isPlainObject(scale) && isPlainObject(scale.metadata) ? scale.metadata : {};
+  const metadata = asObject(asObject(scale).metadata);
   const scaled = paths
     ? (withValueAt(object, stepsOf(paths.specReplicasPath), replicas) as KubeObject)
     : { ...object, spec: { ...(object.spec as object), replicas } };
@@ -86,7 +86,7 @@ export function withScale(object: KubeObject, scale: unknown, paths?: ScalePaths
 /** `matchLabels` and `matchExpressions` as label selector text: `app=web,tier in (a,b)`. */
 function selectorText(selector: unknown): string {
   if (!isPlainObject(selector)) return '';
-  const labels = isPlainObject(selector.matchLabels) ? selector.matchLabels : {};
+  const labels = asObject(selector.matchLabels);
   const parts = Object.entries(labels).map(([key, value]) => `${key}=${String(value)}`);
   const expressions = Array.isArray(selector.matchExpressions) ? selector.matchExpressions : [];
   for (const expression of expressions) {

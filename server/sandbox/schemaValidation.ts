@@ -11,7 +11,7 @@
  */
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { invalidValue, notSupported, requiredValue, type StatusCause } from './apiStatus.js';
-import { isPlainObject, type KubeObject } from './kubeObject.js';
+import { asObject, isPlainObject, type KubeObject } from './kubeObject.js';
 
 type Schema = Record<string, unknown>;
 
@@ -68,7 +68,7 @@ function compile(schema: Schema): Compiled {
   let found = compiled.get(schema);
   if (!found) {
     // `metadata` is checked as ObjectMeta by the service, whatever the CRD says of it.
-    const properties = isPlainObject(schema.properties) ? schema.properties : {};
+    const properties = asObject(schema.properties);
     const { metadata: _metadata, ...rest } = properties;
     const jsonSchema = toJsonSchema({ ...schema, properties: rest });
     try {

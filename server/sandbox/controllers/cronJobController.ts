@@ -10,7 +10,13 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import { ApiError } from '../apiStatus.js';
-import { isPlainObject, timestamp, type KubeObject } from '../kubeObject.js';
+import {
+  asObject,
+  asObjectList,
+  isPlainObject,
+  timestamp,
+  type KubeObject,
+} from '../kubeObject.js';
 import {
   controllerReference,
   isControlledBy,
@@ -41,8 +47,8 @@ export class CronJobController extends OwnerController {
     const [namespace, name] = splitKey(key);
     const cronJob = resources.find(kinds.cronJob, namespace, name);
     if (!cronJob || cronJob.metadata.deletionTimestamp) return;
-    const spec = isPlainObject(cronJob.spec) ? cronJob.spec : {};
-    const status = isPlainObject(cronJob.status) ? cronJob.status : {};
+    const spec = asObject(cronJob.spec);
+    const status = asObject(cronJob.status);
     const jobs = this.context.owners.controlledBy(cronJob, kinds.job);
 
     let active = this.activeJobs(cronJob, jobs);
@@ -87,8 +93,8 @@ export class CronJobController extends OwnerController {
    * does not list is reported, not adopted, as Kubernetes does (`kubectl create job --from`).
    */
   private activeJobs(cronJob: KubeObject, jobs: KubeObject[]): Json[] {
-    const status = isPlainObject(cronJob.status) ? cronJob.status : {};
-    const listed = (Array.isArray(status.active) ? status.active : []).filter(isPlainObject);
+    const status = asObject(cronJob.status);
+    const listed = asObjectList(status.active);
     const active: Json[] = [];
     for (const reference of listed) {
       const job = jobs.find((candidate) => candidate.metadata.uid === reference.uid);
@@ -122,7 +128,7 @@ export class CronJobController extends OwnerController {
 
   /** The schedule in force, or `undefined` (with a warning) for one stored before validation. */
   private scheduleOf(cronJob: KubeObject): CronSchedule | undefined {
-    const spec = isPlainObject(cronJob.spec) ? cronJob.spec : {};
+    const spec = asObject(cronJob.spec);
     const zone = typeof spec.timeZone === 'string' ? spec.timeZone : undefined;
     try {
       return CronSchedule.parse(String(spec.schedule ?? ''), zone);
@@ -139,8 +145,8 @@ export class CronJobController extends OwnerController {
    * earlier than `startingDeadlineSeconds` ago, and not after now.
    */
   private runDue(cronJob: KubeObject, schedule: CronSchedule, now: number): number | undefined {
-    const spec = isPlainObject(cronJob.spec) ? cronJob.spec : {};
-    const status = isPlainObject(cronJob.status) ? cronJob.status : {};
+    const spec = asObject(cronJob.spec);
+    const status = asObject(cronJob.status);
     const since = stringOr(status.lastScheduleTime) ?? cronJob.metadata.creationTimestamp;
     let earliest = Date.parse(String(since));
     if (typeof spec.startingDeadlineSeconds === 'number') {
@@ -155,7 +161,7 @@ export class CronJobController extends OwnerController {
    */
   private startRun(cronJob: KubeObject, time: number, active: Json[]): Json[] | undefined {
     const { resources, kinds } = this.context;
-    const spec = isPlainObject(cronJob.spec) ? cronJob.spec : {};
+    const spec = asObject(cronJob.spec);
     const namespace = cronJob.metadata.namespace;
     if (spec.concurrencyPolicy === 'Forbid' && active.length > 0) {
       this.record(
@@ -198,9 +204,9 @@ export class CronJobController extends OwnerController {
 
   /** The Job of the run at `time`: the template's metadata and spec, owned by the CronJob. */
   private jobFor(cronJob: KubeObject, time: number): KubeObject {
-    const spec = isPlainObject(cronJob.spec) ? cronJob.spec : {};
-    const template = isPlainObject(spec.jobTemplate) ? spec.jobTemplate : {};
-    const metadata = isPlainObject(template.metadata) ? template.metadata : {};
+    const spec = asObject(cronJob.spec);
+    const template = asObject(spec.jobTemplate);
+    const metadata = asObject(template.metadata);
     const zone = typeof spec.timeZone === 'string' ? spec.timeZone : undefined;
     return {
       apiVersion: 'batch/v1',
@@ -215,14 +221,14 @@ export class CronJobController extends OwnerController {
         },
         ownerReferences: [controllerReference(cronJob, this.context.kinds.cronJob)],
       },
-      spec: structuredClone(isPlainObject(template.spec) ? template.spec : {}),
+      spec: structuredClone(asObject(template.spec)),
     };
   }
 
   /** Deletes the oldest finished Jobs past `successfulJobsHistoryLimit`/`failedJobsHistoryLimit`. */
   private pruneHistory(cronJob: KubeObject, jobs: KubeObject[]): void {
     const { resources, kinds } = this.context;
-    const spec = isPlainObject(cronJob.spec) ? cronJob.spec : {};
+    const spec = asObject(cronJob.spec);
     const limits: [string, unknown][] = [
       ['Complete', spec.successfulJobsHistoryLimit],
       ['Failed', spec.failedJobsHistoryLimit],

@@ -8,7 +8,7 @@
  * counts `kubectl rollout status` compares.
  */
 import { isDeepStrictEqual } from 'node:util';
-import { isPlainObject, type KubeObject } from '../kubeObject.js';
+import { asObject, asObjectList, type KubeObject } from '../kubeObject.js';
 import type { StoredEvent } from '../objectStore.js';
 import {
   controllerReference,
@@ -43,10 +43,7 @@ const DAEMON_TOLERATIONS: Json[] = [
   { key: 'node.kubernetes.io/unschedulable', operator: 'Exists', effect: 'NoSchedule' },
 ];
 
-const asJson = (value: unknown): Json => (isPlainObject(value) ? value : {});
-const asList = (value: unknown): Json[] =>
-  (Array.isArray(value) ? value : []).filter(isPlainObject);
-const nodeNameOf = (pod: KubeObject): string => String(asJson(pod.spec).nodeName ?? '');
+const nodeNameOf = (pod: KubeObject): string => String(asObject(pod.spec).nodeName ?? '');
 
 /** Whether a daemon pod may start on a node, and whether one already there may stay. */
 interface Fit {
@@ -75,13 +72,13 @@ export class DaemonSetController extends OwnerController {
     const fits = new Map(
       resources
         .list(kinds.node, undefined)
-        .items.map((node) => [node.metadata.name, fitOf(node, asJson(template.spec))] as const),
+        .items.map((node) => [node.metadata.name, fitOf(node, asObject(template.spec))] as const),
     );
 
     this.removeStrayPods(daemonSet, fits);
-    const strategy = asJson(asJson(daemonSet.spec).updateStrategy);
+    const strategy = asObject(asObject(daemonSet.spec).updateStrategy);
     if ((strategy.type ?? 'RollingUpdate') === 'RollingUpdate') {
-      this.rollOut(daemonSet, fits, hash, asJson(strategy.rollingUpdate));
+      this.rollOut(daemonSet, fits, hash, asObject(strategy.rollingUpdate));
     }
     const placed = this.podsByNode(daemonSet);
     for (const [node, fit] of [...fits].sort(([a], [b]) => a.localeCompare(b))) {
@@ -157,10 +154,10 @@ export class DaemonSetController extends OwnerController {
         nodeName: node,
       },
     );
-    const spec = asJson(pod.spec);
+    const spec = asObject(pod.spec);
     spec.tolerations = withDaemonTolerations(spec.tolerations);
     spec.affinity = {
-      ...asJson(spec.affinity),
+      ...asObject(spec.affinity),
       nodeAffinity: {
         requiredDuringSchedulingIgnoredDuringExecution: {
           nodeSelectorTerms: [
@@ -246,13 +243,13 @@ function keepOrder(a: KubeObject, b: KubeObject): number {
  * pod does not tolerate keeps new pods off, a `NoExecute` one also evicts pods already there.
  */
 function fitOf(node: KubeObject, podSpec: Json): Fit {
-  const selector = asJson(podSpec.nodeSelector);
+  const selector = asObject(podSpec.nodeSelector);
   const selected = Object.entries(selector).every(
     ([key, value]) => node.metadata.labels?.[key] === value,
   );
   if (!selected) return { run: false, stay: false };
   const tolerations = withDaemonTolerations(podSpec.tolerations);
-  const untolerated = asList(asJson(node.spec).taints).filter(
+  const untolerated = asObjectList(asObject(node.spec).taints).filter(
     (taint) => !tolerations.some((toleration) => tolerates(toleration, taint)),
   );
   return {
@@ -271,7 +268,7 @@ function tolerates(toleration: Json, taint: Json): boolean {
 
 /** The template's tolerations plus the daemon ones it does not already have. */
 function withDaemonTolerations(tolerations: unknown): Json[] {
-  const own = asList(tolerations);
+  const own = asObjectList(tolerations);
   const missing = DAEMON_TOLERATIONS.filter(
     (daemon) => !own.some((toleration) => toleration.key === daemon.key),
   );

@@ -3,7 +3,7 @@
  * the `Available` and `Progressing` conditions, including `ProgressDeadlineExceeded` when a
  * rollout has not moved for `progressDeadlineSeconds` (pods that cannot pull or keep crashing).
  */
-import { isPlainObject, timestamp, type KubeObject } from '../kubeObject.js';
+import { asObject, isPlainObject, timestamp, type KubeObject } from '../kubeObject.js';
 import { scaledIntOrPercent } from './quantities.js';
 
 type Json = Record<string, unknown>;
@@ -16,7 +16,7 @@ export const replicasOf = (set: KubeObject): number =>
   Number((set.spec as Json | undefined)?.replicas ?? 0);
 
 const conditionOf = (deployment: KubeObject, type: string): Json | undefined => {
-  const status = isPlainObject(deployment.status) ? deployment.status : {};
+  const status = asObject(deployment.status);
   return (Array.isArray(status.conditions) ? status.conditions : []).find(
     (condition): condition is Json => isPlainObject(condition) && condition.type === type,
   );
@@ -50,7 +50,7 @@ export function deploymentStatus(
 ): { status: Json; recheckAfterMs?: number } {
   const spec = (deployment.spec ?? {}) as Json;
   const desired = Number(spec.replicas ?? 1);
-  const previous = (isPlainObject(deployment.status) ? deployment.status : {}) as Json;
+  const previous = asObject(deployment.status) as Json;
   const sum = (field: string) => sets.reduce((total, set) => total + statusCount(set, field), 0);
   const counts = {
     replicas: sum('replicas'),

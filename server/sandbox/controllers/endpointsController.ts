@@ -4,7 +4,7 @@
  * the pods' named container ports. Both belong to the Service and go with it.
  */
 import { isDeepStrictEqual } from 'node:util';
-import { isPlainObject, type KubeObject } from '../kubeObject.js';
+import { asObjectList, isPlainObject, type KubeObject } from '../kubeObject.js';
 import type { StoredEvent } from '../objectStore.js';
 import { groupResourceOf } from '../resourceTypes.js';
 import { selectorFromMap } from '../selectors.js';
@@ -57,7 +57,7 @@ export class EndpointsController extends QueuedController {
           podPhase(pod) !== 'Succeeded' &&
           podPhase(pod) !== 'Failed',
       );
-    const servicePorts = (Array.isArray(spec.ports) ? spec.ports : []).filter(isPlainObject);
+    const servicePorts = asObjectList(spec.ports);
     const ports = (pod: KubeObject | undefined) =>
       servicePorts.map((port) => ({
         ...(port.name ? { name: port.name } : {}),

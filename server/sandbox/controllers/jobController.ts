@@ -12,7 +12,7 @@
  * growing delay; `completionMode: Indexed`, `podFailurePolicy` and `successPolicy` are ignored.
  */
 import { isDeepStrictEqual } from 'node:util';
-import { isPlainObject, timestamp, type KubeObject } from '../kubeObject.js';
+import { asObject, isPlainObject, timestamp, type KubeObject } from '../kubeObject.js';
 import {
   controllerReference,
   CREATE_BATCH_PAUSE_MS,
@@ -69,10 +69,10 @@ export class JobController extends OwnerController {
     const [namespace, name] = splitKey(key);
     const job = resources.find(kinds.job, namespace, name);
     if (!job || job.metadata.deletionTimestamp) return;
-    const status = isPlainObject(job.status) ? job.status : {};
+    const status = asObject(job.status);
     if (finishedCondition(job)) return this.expireFinished(job);
 
-    const spec = isPlainObject(job.spec) ? job.spec : {};
+    const spec = asObject(job.spec);
     const now = nowOf(this.context.timings);
     const stamp = timestamp(new Date(now));
     const pods = this.context.owners.controlledBy(job, kinds.pod);
@@ -214,7 +214,7 @@ export class JobController extends OwnerController {
 
   /** The TTL-after-finished controller's part: deletes a finished Job once its TTL has passed. */
   private expireFinished(job: KubeObject): void {
-    const spec = isPlainObject(job.spec) ? job.spec : {};
+    const spec = asObject(job.spec);
     const ttl = spec.ttlSecondsAfterFinished;
     const finished = finishedCondition(job);
     if (typeof ttl !== 'number' || !finished) return;
@@ -242,7 +242,7 @@ const RESUMED = { reason: 'JobResumed', message: 'Job resumed' };
 
 /** The `Complete` or `Failed` condition that ended a Job, if one did. */
 export function finishedCondition(job: KubeObject): Json | undefined {
-  const status = isPlainObject(job.status) ? job.status : {};
+  const status = asObject(job.status);
   const conditions = Array.isArray(status.conditions) ? status.conditions : [];
   return conditions.find(
     (condition): condition is Json =>
@@ -289,12 +289,12 @@ const count = (value: unknown): number =>
   typeof value === 'number' && Number.isFinite(value) ? Math.max(0, Math.floor(value)) : 0;
 
 const templateRestartPolicy = (spec: Json): unknown => {
-  const template = isPlainObject(spec.template) ? spec.template : {};
+  const template = asObject(spec.template);
   return isPlainObject(template.spec) ? template.spec.restartPolicy : undefined;
 };
 
 function restartsOf(pod: KubeObject): number {
-  const status = isPlainObject(pod.status) ? pod.status : {};
+  const status = asObject(pod.status);
   const statuses = [
     ...(Array.isArray(status.containerStatuses) ? status.containerStatuses : []),
     ...(Array.isArray(status.initContainerStatuses) ? status.initContainerStatuses : []),

@@ -7,7 +7,13 @@
  * - an image tagged `:nonexistent` cannot be pulled (ErrImagePull, then ImagePullBackOff).
  * Pods of Jobs (`restartPolicy` Never or OnFailure) run for `jobPodRunMs`, then succeed.
  */
-import { isPlainObject, timestamp, type KubeObject } from '../kubeObject.js';
+import {
+  asObject,
+  asObjectList,
+  isPlainObject,
+  timestamp,
+  type KubeObject,
+} from '../kubeObject.js';
 import type { StoredEvent } from '../objectStore.js';
 import { groupResourceOf } from '../resourceTypes.js';
 import { isAbout, keyOf, splitKey, type ControllerContext } from './controllerContext.js';
@@ -50,7 +56,7 @@ export class Kubelet extends QueuedController {
 
   /** A pod newly on a node: noted with the time, and its key to sync. */
   private placed(pod: KubeObject): string[] {
-    const spec = isPlainObject(pod.spec) ? pod.spec : {};
+    const spec = asObject(pod.spec);
     if (!spec.nodeName || !isPodActive(pod) || this.placedAt.has(pod.metadata.uid!)) return [];
     this.placedAt.set(pod.metadata.uid!, Date.now());
     return [keyOf(pod)];
@@ -136,7 +142,7 @@ export class Kubelet extends QueuedController {
 
   /** Later reports: a crashing container restarts again; a Job's pod completes. */
   private advance(pod: KubeObject): void {
-    const status = isPlainObject(pod.status) ? pod.status : {};
+    const status = asObject(pod.status);
     const statuses = (
       Array.isArray(status.containerStatuses) ? status.containerStatuses : []
     ) as Json[];
@@ -201,8 +207,8 @@ export class Kubelet extends QueuedController {
 }
 
 const containersOf = (pod: KubeObject): Json[] => {
-  const spec = isPlainObject(pod.spec) ? pod.spec : {};
-  return (Array.isArray(spec.containers) ? spec.containers : []).filter(isPlainObject);
+  const spec = asObject(pod.spec);
+  return asObjectList(spec.containers);
 };
 
 const restartPolicyOf = (pod: KubeObject): string =>

@@ -3,7 +3,7 @@
  * is it ready, is it finished, which template revision made it.
  */
 import { createHash } from 'node:crypto';
-import { isPlainObject, type KubeObject, type OwnerReference } from '../kubeObject.js';
+import { asObject, isPlainObject, type KubeObject, type OwnerReference } from '../kubeObject.js';
 
 type Json = Record<string, unknown>;
 
@@ -11,8 +11,8 @@ export const POD_TEMPLATE_HASH = 'pod-template-hash';
 
 /** The template of a workload spec (`spec.template`). */
 export const templateOf = (workload: KubeObject): Json => {
-  const spec = isPlainObject(workload.spec) ? workload.spec : {};
-  return isPlainObject(spec.template) ? spec.template : {};
+  const spec = asObject(workload.spec);
+  return asObject(spec.template);
 };
 
 /** A pod for `owner` from its template, named `generateName` + suffix unless `name` is given. */
@@ -22,8 +22,8 @@ export function podFromTemplate(
   naming: { generateName: string } | { name: string },
   extra: { labels?: Record<string, string>; nodeName?: string; hostname?: string } = {},
 ): KubeObject {
-  const metadata = isPlainObject(template.metadata) ? template.metadata : {};
-  const spec = isPlainObject(template.spec) ? template.spec : {};
+  const metadata = asObject(template.metadata);
+  const spec = asObject(template.spec);
   return {
     apiVersion: 'v1',
     kind: 'Pod',
@@ -43,7 +43,7 @@ export function podFromTemplate(
 }
 
 const conditionOf = (pod: KubeObject, type: string): Json | undefined => {
-  const status = isPlainObject(pod.status) ? pod.status : {};
+  const status = asObject(pod.status);
   const conditions = Array.isArray(status.conditions) ? status.conditions : [];
   return conditions.find((condition) => isPlainObject(condition) && condition.type === type);
 };

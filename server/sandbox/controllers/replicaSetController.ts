@@ -4,7 +4,7 @@
  * replicas, ready and available counts and the generation it has seen.
  */
 import { isDeepStrictEqual } from 'node:util';
-import { isPlainObject, type KubeObject } from '../kubeObject.js';
+import { asObject, isPlainObject, type KubeObject } from '../kubeObject.js';
 import {
   controllerReference,
   CREATE_BATCH_PAUSE_MS,
@@ -27,7 +27,7 @@ export class ReplicaSetController extends OwnerController {
     const [namespace, name] = splitKey(key);
     const set = resources.find(kinds.replicaSet, namespace, name);
     if (!set || set.metadata.deletionTimestamp) return;
-    const spec = isPlainObject(set.spec) ? set.spec : {};
+    const spec = asObject(set.spec);
     const wanted = Number(spec.replicas ?? 1);
     let pods = this.context.owners.controlledBy(set, kinds.pod).filter(isPodActive);
 

@@ -3,7 +3,7 @@
  * whose labels satisfy the pod's `nodeSelector` and whose capacity the pod's requests fit. A pod
  * that fits nowhere stays Pending with an `Unschedulable` condition and is tried again later.
  */
-import { isPlainObject, timestamp, type KubeObject } from '../kubeObject.js';
+import { asObject, isPlainObject, timestamp, type KubeObject } from '../kubeObject.js';
 import type { StoredEvent } from '../objectStore.js';
 import { groupResourceOf } from '../resourceTypes.js';
 import { isAbout, keyOf, splitKey, type ControllerContext } from './controllerContext.js';
@@ -63,7 +63,7 @@ export class Scheduler extends QueuedController {
       this.failures.delete(key);
       return;
     }
-    const spec = isPlainObject(pod.spec) ? pod.spec : {};
+    const spec = asObject(pod.spec);
 
     const node = this.pickNode(pod);
     if (!node) {
@@ -92,8 +92,8 @@ export class Scheduler extends QueuedController {
 
   private pickNode(pod: KubeObject): KubeObject | undefined {
     const { resources, kinds } = this.context;
-    const spec = isPlainObject(pod.spec) ? pod.spec : {};
-    const selector = isPlainObject(spec.nodeSelector) ? spec.nodeSelector : {};
+    const spec = asObject(pod.spec);
+    const selector = asObject(spec.nodeSelector);
     const wants = { cpu: podRequest(pod, 'cpu'), memory: podRequest(pod, 'memory') };
     const candidates = resources
       .list(kinds.node, undefined)
@@ -114,7 +114,7 @@ export class Scheduler extends QueuedController {
     message?: string,
   ) {
     const { resources, kinds } = this.context;
-    const current = isPlainObject(pod.status) ? pod.status : {};
+    const current = asObject(pod.status);
     const conditions = (Array.isArray(current.conditions) ? current.conditions : []).filter(
       (condition) => !(isPlainObject(condition) && condition.type === 'PodScheduled'),
     );
@@ -149,15 +149,15 @@ export class Scheduler extends QueuedController {
 
 /** Pods for this scheduler (another `schedulerName` is some other scheduler's) not yet placed. */
 function isUnscheduled(pod: KubeObject): boolean {
-  const spec = isPlainObject(pod.spec) ? pod.spec : {};
+  const spec = asObject(pod.spec);
   const scheduler = spec.schedulerName ?? 'default-scheduler';
   return !spec.nodeName && scheduler === 'default-scheduler' && isPodActive(pod);
 }
 
 function isSchedulable(node: KubeObject): boolean {
-  const spec = isPlainObject(node.spec) ? node.spec : {};
+  const spec = asObject(node.spec);
   if (spec.unschedulable === true) return false;
-  const status = isPlainObject(node.status) ? node.status : {};
+  const status = asObject(node.status);
   const conditions = Array.isArray(status.conditions) ? status.conditions : [];
   return conditions.some(
     (condition) =>
@@ -190,8 +190,8 @@ function addUsage(usage: Map<string, Usage>, placement: Placement, sign: 1 | -1)
 
 /** Whether one more pod wanting `wants` fits beside `used` in the node's allocatable resources. */
 function fits(node: KubeObject, used: Usage, wants: { cpu: number; memory: number }): boolean {
-  const status = isPlainObject(node.status) ? node.status : {};
-  const allocatable = isPlainObject(status.allocatable) ? status.allocatable : {};
+  const status = asObject(node.status);
+  const allocatable = asObject(status.allocatable);
   if (used.pods + 1 > quantity(allocatable.pods ?? '110')) return false;
   return (
     used.cpu + wants.cpu <= quantity(allocatable.cpu ?? '0') &&
@@ -200,12 +200,11 @@ function fits(node: KubeObject, used: Usage, wants: { cpu: number; memory: numbe
 }
 
 function podRequest(pod: KubeObject, resource: string): number {
-  const spec = isPlainObject(pod.spec) ? pod.spec : {};
+  const spec = asObject(pod.spec);
   const containers = Array.isArray(spec.containers) ? spec.containers : [];
   return containers.reduce((sum: number, container) => {
-    const resources =
-      isPlainObject(container) && isPlainObject(container.resources) ? container.resources : {};
-    const requests = isPlainObject(resources.requests) ? resources.requests : {};
+    const resources = asObject(asObject(container).resources);
+    const requests = asObject(resources.requests);
     const requested = quantity(requests[resource] ?? '0');
     return sum + (Number.isFinite(requested) ? requested : 0);
   }, 0);

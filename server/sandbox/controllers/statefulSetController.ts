@@ -10,7 +10,7 @@
  * counts and revisions that `kubectl rollout status` compares.
  */
 import { isDeepStrictEqual } from 'node:util';
-import { isPlainObject, type KubeObject } from '../kubeObject.js';
+import { asObject, isPlainObject, type KubeObject } from '../kubeObject.js';
 import { controllerReference, splitKey, type ControllerContext } from './controllerContext.js';
 import {
   isPodActive,
@@ -31,7 +31,6 @@ export const REVISION_LABEL = 'controller-revision-hash';
 const POD_NAME_LABEL = 'statefulset.kubernetes.io/pod-name';
 const POD_INDEX_LABEL = 'apps.kubernetes.io/pod-index';
 
-const asJson = (value: unknown): Json => (isPlainObject(value) ? value : {});
 const revisionOf = (pod: KubeObject): string | undefined => pod.metadata.labels?.[REVISION_LABEL];
 /** What the StatefulSet controller waits for before it moves on: Running and Ready. */
 const isHealthy = (pod: KubeObject): boolean => podPhase(pod) === 'Running' && isPodReady(pod);
@@ -52,10 +51,10 @@ interface SetPlan {
 }
 
 function planOf(set: KubeObject): SetPlan {
-  const spec = asJson(set.spec);
-  const strategy = asJson(spec.updateStrategy);
-  const retention = asJson(spec.persistentVolumeClaimRetentionPolicy);
-  const first = Number(asJson(spec.ordinals).start ?? 0);
+  const spec = asObject(set.spec);
+  const strategy = asObject(spec.updateStrategy);
+  const retention = asObject(spec.persistentVolumeClaimRetentionPolicy);
+  const first = Number(asObject(spec.ordinals).start ?? 0);
   return {
     name: set.metadata.name,
     namespace: set.metadata.namespace ?? '',
@@ -63,14 +62,14 @@ function planOf(set: KubeObject): SetPlan {
     end: first + Number(spec.replicas ?? 1),
     ordered: spec.podManagementPolicy !== 'Parallel',
     rolling: (strategy.type ?? 'RollingUpdate') === 'RollingUpdate',
-    partition: Number(asJson(strategy.rollingUpdate).partition ?? 0),
+    partition: Number(asObject(strategy.rollingUpdate).partition ?? 0),
     serviceName: typeof spec.serviceName === 'string' ? spec.serviceName : undefined,
     claimTemplates: (Array.isArray(spec.volumeClaimTemplates)
       ? spec.volumeClaimTemplates
       : []
     ).filter(
       (template): template is Json =>
-        isPlainObject(template) && typeof asJson(template.metadata).name === 'string',
+        isPlainObject(template) && typeof asObject(template.metadata).name === 'string',
     ),
     deleteClaimsWhenScaled: retention.whenScaled === 'Delete',
     deleteClaimsWithSet: retention.whenDeleted === 'Delete',
@@ -105,7 +104,7 @@ export class StatefulSetController extends OwnerController {
       return;
     }
     const template = templateOf(set);
-    const status = asJson(set.status);
+    const status = asObject(set.status);
     const update = `${name}-${templateHash(template)}`;
     const current = typeof status.currentRevision === 'string' ? status.currentRevision : update;
     const templates = this.templates.get(key) ?? new Map<string, Json>();
@@ -211,7 +210,7 @@ export class StatefulSetController extends OwnerController {
         hostname: podName,
       },
     );
-    const spec = asJson(pod.spec);
+    const spec = asObject(pod.spec);
     if (plan.serviceName) spec.subdomain = plan.serviceName;
     if (plan.claimTemplates.length > 0) spec.volumes = podVolumes(spec.volumes, plan, ordinal);
     const created = resources.create(kinds.pod, plan.namespace, pod);
@@ -228,9 +227,9 @@ export class StatefulSetController extends OwnerController {
   /** Creates the ordinal's missing claims; existing ones are reused whatever they hold. */
   private ensureClaims(set: KubeObject, plan: SetPlan, ordinal: number): void {
     const { resources, kinds, events } = this.context;
-    const selector = asJson(asJson(set.spec).selector);
+    const selector = asObject(asObject(set.spec).selector);
     for (const template of plan.claimTemplates) {
-      const metadata = asJson(template.metadata);
+      const metadata = asObject(template.metadata);
       const claimName = claimNameOf(metadata.name, plan, ordinal);
       if (resources.find(kinds.persistentVolumeClaim, plan.namespace, claimName)) continue;
       resources.create(kinds.persistentVolumeClaim, plan.namespace, {
@@ -245,7 +244,7 @@ export class StatefulSetController extends OwnerController {
             ? { ownerReferences: [controllerReference(set, kinds.statefulSet)] }
             : {}),
         },
-        spec: structuredClone(asJson(template.spec)),
+        spec: structuredClone(asObject(template.spec)),
       });
       events.record(
         set,
@@ -260,7 +259,7 @@ export class StatefulSetController extends OwnerController {
   private deleteClaims(plan: SetPlan, ordinal: number): void {
     const { resources, kinds } = this.context;
     for (const template of plan.claimTemplates) {
-      const claimName = claimNameOf(asJson(template.metadata).name, plan, ordinal);
+      const claimName = claimNameOf(asObject(template.metadata).name, plan, ordinal);
       if (resources.find(kinds.persistentVolumeClaim, plan.namespace, claimName)) {
         resources.delete(kinds.persistentVolumeClaim, plan.namespace, claimName);
       }
@@ -319,7 +318,7 @@ const claimNameOf = (template: unknown, plan: SetPlan, ordinal: number): string 
 /** The template's volumes with each claim template's name pointing at the ordinal's claim. */
 function podVolumes(volumes: unknown, plan: SetPlan, ordinal: number): Json[] {
   const claims = plan.claimTemplates.map((template) => {
-    const name = asJson(template.metadata).name;
+    const name = asObject(template.metadata).name;
     return { name, persistentVolumeClaim: { claimName: claimNameOf(name, plan, ordinal) } };
   });
   const names = new Set(claims.map((claim) => claim.name));

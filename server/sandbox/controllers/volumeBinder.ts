@@ -6,7 +6,7 @@
  * exist stays Pending with a `ProvisioningFailed` warning until the class appears. When a bound
  * claim is deleted its volume is deleted (reclaim policy `Delete`) or kept as `Released`.
  */
-import { isPlainObject, type KubeObject } from '../kubeObject.js';
+import { asObject, type KubeObject } from '../kubeObject.js';
 import type { StoredEvent } from '../objectStore.js';
 import { groupResourceOf, type ResourceType } from '../resourceTypes.js';
 import { isAbout, keyOf, splitKey, type ControllerContext } from './controllerContext.js';
@@ -22,14 +22,13 @@ const DEFAULT_CLASS_ANNOTATION = 'storageclass.kubernetes.io/is-default-class';
 /** Where the sandbox pretends provisioned volumes live, as minikube's hostpath provisioner. */
 const HOST_PATH_ROOT = '/tmp/hostpath-provisioner';
 
-const asJson = (value: unknown): Json => (isPlainObject(value) ? value : {});
-const phaseOf = (object: KubeObject): string => String(asJson(object.status).phase ?? '');
+const phaseOf = (object: KubeObject): string => String(asObject(object.status).phase ?? '');
 
 /** The claims a pod mounts (`volumes[].persistentVolumeClaim.claimName`). */
 export function claimNamesOf(pod: KubeObject): string[] {
-  const volumes = asJson(pod.spec).volumes;
+  const volumes = asObject(pod.spec).volumes;
   return (Array.isArray(volumes) ? volumes : [])
-    .map((volume) => asJson(asJson(volume).persistentVolumeClaim).claimName)
+    .map((volume) => asObject(asObject(volume).persistentVolumeClaim).claimName)
     .filter((name): name is string => typeof name === 'string');
 }
 
@@ -55,13 +54,13 @@ export class VolumeBinder extends QueuedController {
     const { kinds } = this.context;
     const { object } = event;
     if (isAbout(event, kinds.persistentVolumeClaim)) {
-      const volumeName = asJson(object.spec).volumeName;
+      const volumeName = asObject(object.spec).volumeName;
       if (event.type !== 'DELETED') return [claimKey(object)];
       return typeof volumeName === 'string' ? [`volume:${volumeName}`] : [];
     }
     if (isAbout(event, kinds.persistentVolume)) {
       // A bound claim whose volume goes is lost; a new free volume may suit a waiting claim.
-      const ref = asJson(asJson(object.spec).claimRef);
+      const ref = asObject(asObject(object.spec).claimRef);
       if (event.type === 'DELETED') return ref.name ? [`claim:${ref.namespace}/${ref.name}`] : [];
       return [volumeKey(object), ...(phaseOf(object) === 'Available' ? this.pendingClaims() : [])];
     }
@@ -92,7 +91,7 @@ export class VolumeBinder extends QueuedController {
     const { resources, kinds } = this.context;
     let claim = resources.find(kinds.persistentVolumeClaim, namespace, name);
     if (!claim || claim.metadata.deletionTimestamp) return;
-    const spec = asJson(claim.spec);
+    const spec = asObject(claim.spec);
     if (typeof spec.volumeName === 'string' && spec.volumeName) {
       return this.syncNamedVolume(claim, spec.volumeName);
     }
@@ -147,7 +146,7 @@ export class VolumeBinder extends QueuedController {
     if (!volume) {
       if (phaseOf(claim) !== 'Bound') return;
       this.writeStatus(kinds.persistentVolumeClaim, claim, {
-        ...asJson(claim.status),
+        ...asObject(claim.status),
         phase: 'Lost',
       });
       return this.record(
@@ -158,7 +157,7 @@ export class VolumeBinder extends QueuedController {
       );
     }
     if (phaseOf(claim) === 'Bound') return;
-    const ref = asJson(asJson(volume.spec).claimRef);
+    const ref = asObject(asObject(volume.spec).claimRef);
     const free =
       !ref.name || (refersTo(ref, claim) && (!ref.uid || ref.uid === claim.metadata.uid));
     if (free && phaseOf(volume) !== 'Released') this.bind(claim, volume);
@@ -178,14 +177,14 @@ export class VolumeBinder extends QueuedController {
   /** The smallest Available volume of the class that holds the request, pre-bound ones first. */
   private matchingVolume(claim: KubeObject, className: string): KubeObject | undefined {
     const { resources, kinds } = this.context;
-    const spec = asJson(claim.spec);
-    const requested = quantity(asJson(asJson(spec.resources).requests).storage ?? 0);
+    const spec = asObject(claim.spec);
+    const requested = quantity(asObject(asObject(spec.resources).requests).storage ?? 0);
     const modes = (Array.isArray(spec.accessModes) ? spec.accessModes : []) as unknown[];
     const mode = spec.volumeMode ?? 'Filesystem';
-    const size = (volume: KubeObject) => quantity(asJson(asJson(volume.spec).capacity).storage);
+    const size = (volume: KubeObject) => quantity(asObject(asObject(volume.spec).capacity).storage);
     const candidates = resources.list(kinds.persistentVolume, undefined).items.filter((volume) => {
-      const volumeSpec = asJson(volume.spec);
-      const ref = asJson(volumeSpec.claimRef);
+      const volumeSpec = asObject(volume.spec);
+      const ref = asObject(volumeSpec.claimRef);
       const volumeModes = Array.isArray(volumeSpec.accessModes) ? volumeSpec.accessModes : [];
       return (
         phaseOf(volume) === 'Available' &&
@@ -196,7 +195,7 @@ export class VolumeBinder extends QueuedController {
         modes.every((accessMode) => volumeModes.includes(accessMode))
       );
     });
-    const preBound = (volume: KubeObject) => Number(!asJson(asJson(volume.spec).claimRef).name);
+    const preBound = (volume: KubeObject) => Number(!asObject(asObject(volume.spec).claimRef).name);
     candidates.sort((a, b) => preBound(a) - preBound(b) || size(a) - size(b));
     return candidates[0];
   }
@@ -210,8 +209,8 @@ export class VolumeBinder extends QueuedController {
 
   private provision(claim: KubeObject, storageClass: KubeObject): void {
     const { resources, kinds } = this.context;
-    const spec = asJson(claim.spec);
-    const storage = asJson(asJson(spec.resources).requests).storage;
+    const spec = asObject(claim.spec);
+    const storage = asObject(asObject(spec.resources).requests).storage;
     if (storage === undefined) {
       return this.record(claim, 'Warning', 'ProvisioningFailed', 'the claim requests no storage');
     }
@@ -252,8 +251,8 @@ export class VolumeBinder extends QueuedController {
   /** Points volume and claim at each other and marks both Bound. */
   private bind(claim: KubeObject, volume: KubeObject, annotations: Record<string, string> = {}) {
     const { resources, kinds } = this.context;
-    const volumeSpec = asJson(volume.spec);
-    const ref = asJson(volumeSpec.claimRef);
+    const volumeSpec = asObject(volume.spec);
+    const ref = asObject(volumeSpec.claimRef);
     let bound = volume;
     if (ref.uid !== claim.metadata.uid) {
       bound = resources.update(kinds.persistentVolume, undefined, volume.metadata.name, {
@@ -263,7 +262,7 @@ export class VolumeBinder extends QueuedController {
     }
     this.writeStatus(kinds.persistentVolume, bound, { phase: 'Bound' });
 
-    const claimSpec = asJson(claim.spec);
+    const claimSpec = asObject(claim.spec);
     const byController = claimSpec.volumeName !== volume.metadata.name;
     const updated = resources.update(
       kinds.persistentVolumeClaim,
@@ -295,8 +294,8 @@ export class VolumeBinder extends QueuedController {
     const { resources, kinds } = this.context;
     const volume = resources.find(kinds.persistentVolume, '', name);
     if (!volume) return;
-    const spec = asJson(volume.spec);
-    const ref = asJson(spec.claimRef);
+    const spec = asObject(volume.spec);
+    const ref = asObject(spec.claimRef);
     if (!ref.uid) return;
     const claim = resources.find(
       kinds.persistentVolumeClaim,

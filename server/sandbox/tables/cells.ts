@@ -4,7 +4,7 @@
  * Objects are JSON as clients sent them (defaults applied), so every read tolerates a missing
  * or mistyped field and falls back to Go's zero value, as kube-apiserver's typed structs would.
  */
-import { isPlainObject, type KubeObject } from '../kubeObject.js';
+import { asObjectList, isPlainObject, type KubeObject } from '../kubeObject.js';
 import { since } from './humanDuration.js';
 
 /** A JSON object inside a stored object (a container, a condition, a port). */
@@ -27,8 +27,7 @@ export const count = (value: unknown): number =>
   typeof value === 'number' && Number.isFinite(value) ? Math.trunc(value) : 0;
 
 /** The objects of a list field. */
-export const objects = (value: unknown): Json[] =>
-  Array.isArray(value) ? value.filter(isPlainObject) : [];
+export const objects = asObjectList;
 
 /** The strings of a list field. */
 export const strings = (value: unknown): string[] =>
