@@ -29,6 +29,8 @@ export interface HubConfig {
   compactBytes: number;
   policyBudgetMs: number;
   webRoot: string;
+  /** CSP sources (`frame-ancestors`) allowed to frame the web client's `/embed/` pages. */
+  embedOrigins: readonly string[];
 }
 
 const MIB = 1024 * 1024;
@@ -48,6 +50,8 @@ export const DEFAULTS = {
   compactBytes: 8 * MIB,
   policyBudgetMs: 1_000,
   sandboxPodStartMs: 1_000,
+  // Any site may embed a hub only this machine can reach; binding elsewhere awaits tokens.
+  embedOrigins: ['*'],
 } as const;
 
 /** Thrown for unusable configuration; the CLI prints the message and exits with status 2. */
@@ -72,6 +76,7 @@ const OPTIONS = {
   'compact-bytes': { type: 'string' },
   'policy-budget-ms': { type: 'string' },
   'web-root': { type: 'string' },
+  'embed-origins': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -169,6 +174,7 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): HubConfig |
       600_000,
     ),
     webRoot: resolve(value('web-root') ?? join(projectRoot(), 'dist', 'web')),
+    embedOrigins: frameAncestors(value('embed-origins')),
   };
 }
 
@@ -194,6 +200,9 @@ export const USAGE = `Usage: weft [options]           the hub (and its sandbox c
                             either way once the log is as large as its snapshot
   --policy-budget-ms N      longest one OPA policy may run over one design (default 1000)
   --web-root DIR            built web client to serve (default dist/web)
+  --embed-origins LIST      who may frame the embed widget: *, 'self' or origins such as
+                            https://example.com or https://*.example.com, comma- or
+                            space-separated (default *)
 `;
 
 function integer(
@@ -211,6 +220,30 @@ function integer(
     );
   }
   return parsed;
+}
+
+/** A source that may frame a page: `*`, `'self'` or an http(s) origin (host may start `*.`). */
+const FRAME_ANCESTOR = /^(\*|'self'|https?:\/\/(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)*(:\d{1,5})?)$/i;
+
+/**
+ * The `--embed-origins` list. Every source is checked against a strict pattern because it goes
+ * into a header verbatim: a quote or a `;` could otherwise add a directive of its own.
+ * @example frameAncestors("'self', https://*.example.com") // ["'self'", 'https://*.example.com']
+ */
+function frameAncestors(raw: string | undefined): readonly string[] {
+  if (raw === undefined) return DEFAULTS.embedOrigins;
+  const sources = raw.split(/[\s,]+/).filter((source) => source !== '');
+  if (sources.length === 0) {
+    throw new ConfigError(`--embed-origins needs at least one source, such as * or 'self'`);
+  }
+  for (const source of sources) {
+    if (!FRAME_ANCESTOR.test(source)) {
+      throw new ConfigError(
+        `--embed-origins takes *, 'self' or origins such as https://example.com, http://localhost:5173 or https://*.example.com, not ${JSON.stringify(source)}`,
+      );
+    }
+  }
+  return sources;
 }
 
 /** A switch from its flag (`--no-<name>` turns it off), else `WEFT_<NAME>`, else `fallback`. */

@@ -135,6 +135,7 @@ export async function startHub(config: HubConfig, logger: Logger = createLogger(
     metrics: metrics.registry,
     logger,
     webRoot: config.webRoot,
+    embedOrigins: config.embedOrigins,
     inFlight,
   });
   const server = createAdaptorServer({ fetch: app.fetch }) as Server;

@@ -38,3 +38,8 @@ export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
 
 /** Query parameter asking for type-100 durability acknowledgements. */
 export const ACKS_PARAM = 'acks';
+/**
+ * Query parameter making a connection read-only (`?readonly=1`), as viewers and the embed
+ * widget connect: it syncs and shares presence, but its document updates are dropped.
+ */
+export const READONLY_PARAM = 'readonly';

@@ -32,6 +32,7 @@ import {
   RelationshipEngine,
   type InferredRelationship,
 } from '../../shared/relationships/engine.js';
+import { presentUser, type PresentUser } from '../../shared/presence.js';
 import { CloseCode } from '../../shared/protocol.js';
 import { derivedRoom, designRoom, isValidId } from '../../shared/rooms.js';
 import { badRequest, notFound } from '../errors.js';
@@ -49,6 +50,9 @@ import type { DesignCreate, DesignPatch } from './designInput.js';
 /** A design as `GET /api/designs/:id` returns it. */
 export type DesignDetail = DesignRecord &
   Omit<DesignContent, 'meta' | 'overrides'> & { findings: Record<string, Finding[]> };
+
+/** A design as `GET /api/designs` lists it: its record and who has it open right now. */
+export type DesignSummary = DesignRecord & { present: PresentUser[] };
 
 /** What inference found for a design. */
 interface DerivedView {
@@ -88,8 +92,8 @@ export class DesignService {
     return this.find(id) !== undefined;
   }
 
-  list(): DesignRecord[] {
-    return this.records.list();
+  list(): DesignSummary[] {
+    return this.records.list().map((record) => ({ ...record, present: this.present(record.id) }));
   }
 
   /**
@@ -221,6 +225,13 @@ export class DesignService {
     this.records
       .put({ ...record, updatedAt: new Date().toISOString() })
       .catch((error: unknown) => this.onWriteError(`updating design ${id}`, error));
+  }
+
+  /** The people connected to the design's room; nobody when it is not loaded. */
+  private present(id: string): PresentUser[] {
+    const room = this.rooms.loaded(designRoom(id));
+    if (!room) return [];
+    return room.awarenessStates().flatMap((state) => presentUser(state) ?? []);
   }
 
   private find(id: string): DesignRecord | undefined {

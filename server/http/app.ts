@@ -31,6 +31,8 @@ export interface AppDeps {
   metrics: Registry;
   logger: Logger;
   webRoot: string;
+  /** Who may frame the web client's embed widget (`--embed-origins`). */
+  embedOrigins: readonly string[];
   /** Counts requests so that shutdown can wait for them. */
   inFlight: InFlightRequests;
 }
@@ -69,7 +71,7 @@ export function createApp(deps: AppDeps): Hono {
     c.json(errorBody('not_found', `no API route ${c.req.method} ${c.req.path}`), 404),
   );
 
-  app.route('/', webClient(deps.webRoot));
+  app.route('/', webClient(deps.webRoot, deps.embedOrigins));
 
   app.notFound((c) => c.json(errorBody('not_found', `nothing at ${c.req.path}`), 404));
   app.onError((error, c) => {

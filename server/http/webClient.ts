@@ -1,6 +1,8 @@
 /**
  * Serves the built web client (`dist/web`) with an index.html fallback for client-side routes.
- * When the client has not been built, a short page says how to build it.
+ * When the client has not been built, a short page says how to build it. Only the embed widget
+ * (`/embed/…`) may be framed by other sites (`--embed-origins`); every other page only by the
+ * hub's own, so that nobody can overlay the editor on their page and steer clicks into it.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,8 +12,17 @@ import { Hono } from 'hono';
 const NOT_BUILT_PAGE = `<!doctype html><meta charset="utf-8"><title>Weft</title>
 <p>The Weft web client has not been built. Run <code>npm run build</code>, or start the hub with <code>npm start</code>, which builds it.</p>`;
 
-export function webClient(webRoot: string): Hono {
+const EMBED_PATH = '/embed';
+
+export function webClient(webRoot: string, embedOrigins: readonly string[]): Hono {
   const app = new Hono();
+  const embedPolicy = `frame-ancestors ${embedOrigins.join(' ')}`;
+  app.use('*', async (c, next) => {
+    await next();
+    const path = c.req.path;
+    const embedded = path === EMBED_PATH || path.startsWith(`${EMBED_PATH}/`);
+    c.header('Content-Security-Policy', embedded ? embedPolicy : "frame-ancestors 'self'");
+  });
   const indexPath = join(webRoot, 'index.html');
   if (!existsSync(indexPath)) return app.get('*', (c) => c.html(NOT_BUILT_PAGE));
   const indexHtml = readFileSync(indexPath, 'utf8');

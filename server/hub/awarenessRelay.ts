@@ -42,6 +42,11 @@ export class AwarenessRelay {
     return clients.length === 0 ? null : encodeAwareness(this.awareness, clients);
   }
 
+  /** The state of every client sharing presence, oldest first; the hub itself has none. */
+  states(): unknown[] {
+    return [...this.awareness.getStates().values()];
+  }
+
   /** Removes the presence of a connection that left, telling everyone else. */
   forget(conn: Connection): void {
     const clients = this.owned.get(conn);

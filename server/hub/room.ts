@@ -104,6 +104,11 @@ export class Room {
     return this.connections.size;
   }
 
+  /** The awareness state of every connected client that shares presence, as the client sent it. */
+  awarenessStates(): unknown[] {
+    return this.awareness.states();
+  }
+
   /**
    * Adds a connection and starts the sync: step 1, known presence, then an acknowledgement.
    * Throws RoomLoadError (after closing every connection) if the stored state is unusable.

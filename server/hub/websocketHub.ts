@@ -6,7 +6,7 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import WebSocket, { WebSocketServer } from 'ws';
-import { ACKS_PARAM, CloseCode } from '../../shared/protocol.js';
+import { ACKS_PARAM, CloseCode, READONLY_PARAM } from '../../shared/protocol.js';
 import { HubError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { HubMetrics } from '../metrics/hubMetrics.js';
@@ -72,11 +72,13 @@ export class WebSocketHub {
     const name = decodeRoomName(url.pathname.slice(WS_PATH_PREFIX.length));
     const access =
       name === undefined ? refuse('malformed room name') : this.options.resolveRoom(name);
+    const asked = (param: string) => url.searchParams.get(param) === '1';
     const conn = new WsConnection(
       socket,
       {
-        readOnly: access.ok && access.readOnly,
-        wantsAcks: url.searchParams.get(ACKS_PARAM) === '1',
+        // A client may give up writing to any room, never gain it.
+        readOnly: access.ok && (access.readOnly || asked(READONLY_PARAM)),
+        wantsAcks: asked(ACKS_PARAM),
         sendBufferLimit: this.options.sendBufferLimit,
       },
       this.metrics,

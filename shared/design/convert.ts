@@ -7,6 +7,7 @@ import * as Y from 'yjs';
 import {
   asJsonObject,
   DESIGN_SCHEMA_VERSION,
+  isJsonObject,
   type Component,
   type DesignContent,
   type DesignMeta,
@@ -62,6 +63,59 @@ export function writeMeta(doc: Y.Doc, meta: Partial<DesignMeta>): void {
 export function writeComponent(doc: Y.Doc, component: Component): void {
   const { id, ...fields } = component;
   doc.getMap(DesignKey.components).set(id, toYMap(fields as unknown as JsonObject));
+}
+
+/**
+ * Makes a component's Y.Map equal to `component`, writing only what differs, so that a form
+ * changing one field and a YAML editor rewriting the whole resource do not undo each other's
+ * concurrent edits. Equal values are not written at all (an identical component makes no
+ * update); a component the design lacks is written whole. One transaction: wrap the call in
+ * `doc.transact(…, origin)` to give it an origin, as an inner transaction keeps the outer one's.
+ *
+ * Arrays of the same length are updated element by element (`containers[0]` stays the same
+ * Y.Map); an array whose length changed is replaced whole, because telling an insertion from an
+ * edit needs a diff that would guess wrong as often as right. The cost: a concurrent edit inside
+ * the replaced array is lost.
+ */
+export function updateComponent(doc: Y.Doc, component: Component): void {
+  const { id, ...fields } = component;
+  const existing = doc.getMap(DesignKey.components).get(id);
+  doc.transact(() => {
+    if (existing instanceof Y.Map) updateYMap(existing, fields as unknown as JsonObject);
+    else writeComponent(doc, component);
+  });
+}
+
+/** Sets the keys of `map` whose values differ from `object`'s and deletes the keys it lacks. */
+function updateYMap(map: Y.Map<unknown>, object: { [key: string]: JsonValue | undefined }): void {
+  for (const key of [...map.keys()]) {
+    if (!Object.hasOwn(object, key) || object[key] === undefined) map.delete(key);
+  }
+  for (const [key, value] of Object.entries(object)) {
+    if (value !== undefined && !updateInPlace(map.get(key), value)) map.set(key, toYValue(value));
+  }
+}
+
+/**
+ * Brings a Yjs value to `value` where it stands (nothing to do for an equal primitive); false
+ * when it cannot, because the type or an array's length differs, and must be replaced.
+ */
+function updateInPlace(current: unknown, value: JsonValue): boolean {
+  if (Array.isArray(value)) {
+    if (!(current instanceof Y.Array) || current.length !== value.length) return false;
+    value.forEach((item, index) => {
+      if (updateInPlace(current.get(index), item)) return;
+      current.delete(index, 1);
+      current.insert(index, [toYValue(item)]);
+    });
+    return true;
+  }
+  if (isJsonObject(value)) {
+    if (!(current instanceof Y.Map)) return false;
+    updateYMap(current, value);
+    return true;
+  }
+  return current === value;
 }
 
 /**

@@ -8,7 +8,7 @@ import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { isSaved, readAckPayload } from '../../shared/messages.js';
-import { MessageType } from '../../shared/protocol.js';
+import { ACKS_PARAM, MessageType, READONLY_PARAM } from '../../shared/protocol.js';
 import { waitFor } from './wait.js';
 
 export interface CloseEvent {
@@ -33,6 +33,8 @@ export interface TestClient {
 
 export interface ClientOptions {
   acks?: boolean;
+  /** Connect with `?readonly=1`, as a viewer. */
+  readOnly?: boolean;
   doc?: Y.Doc;
 }
 
@@ -43,9 +45,12 @@ export function connectClient(
   options: ClientOptions = {},
 ): TestClient {
   const doc = options.doc ?? new Y.Doc();
+  const params: Record<string, string> = {};
+  if (options.acks) params[ACKS_PARAM] = '1';
+  if (options.readOnly) params[READONLY_PARAM] = '1';
   const provider = new WebsocketProvider(wsUrl, room, doc, {
     WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
-    params: options.acks ? { acks: '1' } : {},
+    params,
     disableBc: true,
   });
   const closes: CloseEvent[] = [];

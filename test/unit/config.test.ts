@@ -55,6 +55,34 @@ describe('configuration', () => {
     expect(() => parse(argv)).toThrow(ConfigError);
   });
 
+  it('reads --embed-origins or WEFT_EMBED_ORIGINS as a comma- or space-separated list', () => {
+    expect(parse([]).embedOrigins).toEqual(['*']);
+    const list = "'self', https://example.com  http://localhost:5173,https://*.example.com";
+    expect(parse(['--embed-origins', list]).embedOrigins).toEqual([
+      "'self'",
+      'https://example.com',
+      'http://localhost:5173',
+      'https://*.example.com',
+    ]);
+    expect(parse([], { WEFT_EMBED_ORIGINS: '*' }).embedOrigins).toEqual(['*']);
+  });
+
+  it.each([
+    '',
+    ' , ',
+    'example.com',
+    'https://example.com/',
+    'https://example.com; script-src *',
+    "https://example.com'",
+    "'none'",
+    "'unsafe-inline'",
+    'javascript:alert(1)',
+    'ftp://example.com',
+    'https://exa_mple.com',
+  ])('refuses --embed-origins %j', (origins) => {
+    expect(() => parse(['--embed-origins', origins])).toThrow(/--embed-origins/);
+  });
+
   it('accepts every loopback address', () => {
     for (const host of ['127.0.0.1', '127.0.0.2', '::1', 'localhost']) {
       expect(parse(['--host', host]).host).toBe(host);

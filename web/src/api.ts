@@ -1,4 +1,6 @@
 /** Thin client for the hub's REST API; errors carry the hub's `{error:{code,message}}`. */
+import type { Check } from '../../shared/checks/bestPractices';
+import type { PresentUser } from '../../shared/presence';
 
 export interface DesignSummary {
   id: string;
@@ -6,23 +8,89 @@ export interface DesignSummary {
   description: string;
   createdAt: string;
   updatedAt: string;
+  /** Who has the design open right now. */
+  present: PresentUser[];
+}
+
+/** A palette entry: one kind a model defines. */
+export interface ComponentKind {
+  kind: string;
+  apiVersion: string;
+  namespaced: boolean;
+  category: string;
+  description: string;
+  style: { colour: string; shape: 'rounded' | 'container'; icon: string };
+}
+
+export interface ModelSummary {
+  name: string;
+  displayName: string;
+  version: string;
+}
+
+/** A failed request, with the hub's error code when it sent one. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
 }
 
 async function request<T>(path: string, init?: RequestInit): Promise<T> {
-  const response = await fetch(path, {
-    ...init,
-    headers: { 'Content-Type': 'application/json', ...init?.headers },
-  });
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      ...init,
+      headers: { 'Content-Type': 'application/json', ...init?.headers },
+    });
+  } catch {
+    throw new ApiError(0, 'unreachable', 'the hub is unreachable; check that it is running');
+  }
   if (!response.ok) {
     const body = (await response.json().catch(() => null)) as {
-      error?: { message?: string };
+      error?: { code?: string; message?: string };
     } | null;
-    throw new Error(body?.error?.message ?? `${response.status} ${response.statusText}`);
+    throw new ApiError(
+      response.status,
+      body?.error?.code ?? 'http_error',
+      body?.error?.message ?? `${response.status} ${response.statusText}`,
+    );
   }
   return (response.status === 204 ? undefined : await response.json()) as T;
 }
 
 export const listDesigns = (): Promise<DesignSummary[]> => request('/api/designs');
 
+export const getDesign = (id: string): Promise<DesignSummary> =>
+  request(`/api/designs/${encodeURIComponent(id)}`);
+
 export const createDesign = (name: string): Promise<DesignSummary> =>
   request('/api/designs', { method: 'POST', body: JSON.stringify({ name }) });
+
+export const renameDesign = (id: string, name: string): Promise<DesignSummary> =>
+  request(`/api/designs/${encodeURIComponent(id)}`, {
+    method: 'PATCH',
+    body: JSON.stringify({ name }),
+  });
+
+export const deleteDesign = (id: string): Promise<void> =>
+  request(`/api/designs/${encodeURIComponent(id)}`, { method: 'DELETE' });
+
+/** Creates a design from Kubernetes YAML (one or more documents). */
+export const importDesign = (name: string, yaml: string): Promise<DesignSummary> =>
+  request(`/api/designs/import?name=${encodeURIComponent(name)}`, {
+    method: 'POST',
+    body: yaml,
+    headers: { 'Content-Type': 'application/yaml' },
+  });
+
+export const listModels = (): Promise<ModelSummary[]> => request('/api/models');
+
+export const listComponentKinds = (model: string): Promise<ComponentKind[]> =>
+  request(`/api/models/${encodeURIComponent(model)}/components`);
+
+export const listChecks = (): Promise<Check[]> => request('/api/checks');

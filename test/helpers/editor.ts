@@ -1,0 +1,63 @@
+/**
+ * Browser tests of the web client: a hub serving the client built for this run, and pages for
+ * named people (their identity preset, as if chosen on an earlier visit). Any error a page
+ * throws fails the test.
+ */
+import { mkdir } from 'node:fs/promises';
+import type { Browser, Page } from 'playwright-core';
+import { expect, inject, onTestFinished } from 'vitest';
+import { launchBrowser } from './browser.js';
+import { startTestHub, type TestHub } from './hub.js';
+
+export interface Person {
+  name: string;
+  color: string;
+}
+
+export const ADA: Person = { name: 'Ada', color: '#e5484d' };
+export const GRACE: Person = { name: 'Grace', color: '#0090ff' };
+
+export async function startEditorHub(): Promise<{ hub: TestHub; browser: Browser }> {
+  const hub = await startTestHub({ webRoot: inject('webRoot') });
+  return { hub, browser: await launchBrowser() };
+}
+
+/** A page in its own browser context (its own storage), as a separate person would have. */
+export async function openPage(browser: Browser, url: string, person?: Person): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  // Shorter than the test's own timeout, so a stuck step names itself.
+  context.setDefaultTimeout(10_000);
+  if (person) {
+    await context.addInitScript((identity) => {
+      localStorage.setItem('weft:identity', JSON.stringify(identity));
+    }, person);
+  }
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  onTestFinished(() => expect(errors, 'errors thrown in the page').toEqual([]));
+  await page.goto(url);
+  return page;
+}
+
+/** Opens the editor on a design and waits until it has loaded. */
+export async function openEditor(
+  browser: Browser,
+  hub: TestHub,
+  designId: string,
+  person: Person,
+): Promise<Page> {
+  const page = await openPage(browser, `${hub.url}/designs/${designId}`, person);
+  await page.locator('[data-status="saved"]').waitFor();
+  return page;
+}
+
+/** The canvas node of the component with this name. */
+export const nodeNamed = (page: Page, name: string) =>
+  page.locator(`.svelte-flow__node:has([data-name="${name}"])`);
+
+/** Keeps a screenshot under the git-ignored `test-artifacts/`. */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  await mkdir('test-artifacts', { recursive: true });
+  await page.screenshot({ path: `test-artifacts/${name}.png` });
+}

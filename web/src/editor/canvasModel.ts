@@ -1,0 +1,317 @@
+/**
+ * What the canvas draws, worked out from the design and derived documents: one node per
+ * component (containers sized around their children) and one edge per relationship. Layout
+ * positions in the document are absolute; Svelte Flow wants children relative to their parent,
+ * so the conversion happens here and nowhere else.
+ *
+ * Each projection reuses the previous node and edge objects whose content did not change, so
+ * Svelte Flow re-adopts only what did.
+ */
+import type { Edge, Node } from '@xyflow/svelte';
+import * as Y from 'yjs';
+import type { Finding } from '../../../shared/checks/bestPractices';
+import { DesignKey } from '../../../shared/design/convert';
+import { DerivedKey, type DerivedRelationship } from '../../../shared/design/derived';
+import type { PresentUser } from '../../../shared/presence';
+
+export const NODE_WIDTH = 200;
+export const NODE_HEIGHT = 56;
+/** Space between a container's edge and its children; the top leaves room for its title. */
+const CONTAINER_PADDING = 24;
+const CONTAINER_HEADER = 36;
+const CONTAINER_MIN = { width: 320, height: 180 };
+
+export interface KindStyle {
+  colour: string;
+  /** A short abbreviation drawn in the node's badge. */
+  badge: string;
+  container: boolean;
+}
+
+export interface FindingCounts {
+  error: number;
+  warning: number;
+  info: number;
+}
+
+export interface ComponentNodeData extends Record<string, unknown> {
+  kind: string;
+  name: string;
+  namespace?: string;
+  style: KindStyle;
+  findings: FindingCounts;
+  /** Other people who have this component selected. */
+  selectedBy: PresentUser[];
+}
+
+export type CanvasNode = Node<ComponentNodeData, 'component' | 'container'>;
+
+export interface RelationshipEdgeData extends Record<string, unknown> {
+  origin: 'user' | 'inferred';
+  status: 'user' | DerivedRelationship['status'];
+  label: string;
+}
+
+export type CanvasEdge = Edge<RelationshipEdgeData>;
+
+export interface Rect {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+interface Entry {
+  id: string;
+  kind: string;
+  name: string;
+  namespace?: string;
+  parent?: string;
+  x: number;
+  y: number;
+  w?: number;
+  h?: number;
+}
+
+export interface NodeProjectionInput {
+  doc: Y.Doc;
+  derived: Y.Doc;
+  styleOf: (kind: string) => KindStyle;
+  selectedBy: ReadonlyMap<string, PresentUser[]>;
+  /** Nodes the local person is dragging keep the position Svelte Flow gave them. */
+  dragging: ReadonlySet<string>;
+  /** Container sizes held still while something is dragged (so a child can leave). */
+  frozenSizes: ReadonlyMap<string, { width: number; height: number }>;
+  current: readonly CanvasNode[];
+}
+
+const NO_FINDINGS: FindingCounts = { error: 0, warning: 0, info: 0 };
+
+function readEntries(doc: Y.Doc): Map<string, Entry> {
+  const layout = doc.getMap<unknown>(DesignKey.layout);
+  const entries = new Map<string, Entry>();
+  for (const [id, value] of doc.getMap<unknown>(DesignKey.components)) {
+    if (!(value instanceof Y.Map)) continue;
+    const place = layout.get(id);
+    const at = (key: string) => (place instanceof Y.Map ? place.get(key) : undefined);
+    const number = (key: string) => (typeof at(key) === 'number' ? (at(key) as number) : undefined);
+    const text = (key: string) =>
+      typeof value.get(key) === 'string' ? (value.get(key) as string) : undefined;
+    entries.set(id, {
+      id,
+      kind: text('kind') ?? '',
+      name: text('name') ?? '',
+      namespace: text('namespace'),
+      parent: text('parent'),
+      x: number('x') ?? 0,
+      y: number('y') ?? 0,
+      w: number('w'),
+      h: number('h'),
+    });
+  }
+  // A parent that is missing, or that would make a cycle, is ignored: the node is drawn at top level.
+  for (const entry of entries.values()) {
+    const seen = new Set([entry.id]);
+    for (let up = entry.parent; up !== undefined; up = entries.get(up)?.parent) {
+      if (!entries.has(up) || seen.has(up)) {
+        entry.parent = undefined;
+        break;
+      }
+      seen.add(up);
+    }
+  }
+  return entries;
+}
+
+function childrenByParent(entries: Map<string, Entry>): Map<string, Entry[]> {
+  const children = new Map<string, Entry[]>();
+  for (const entry of entries.values()) {
+    if (entry.parent === undefined) continue;
+    const list = children.get(entry.parent) ?? [];
+    list.push(entry);
+    children.set(entry.parent, list);
+  }
+  return children;
+}
+
+function countFindings(findings: unknown): FindingCounts {
+  if (!Array.isArray(findings) || findings.length === 0) return NO_FINDINGS;
+  const counts = { error: 0, warning: 0, info: 0 };
+  for (const finding of findings as Finding[]) {
+    if (finding.severity in counts) counts[finding.severity]++;
+  }
+  return counts;
+}
+
+/** Absolute rectangles of every component, containers wrapped around their children. */
+function measure(
+  entries: Map<string, Entry>,
+  children: Map<string, Entry[]>,
+  styleOf: (kind: string) => KindStyle,
+  frozenSizes: ReadonlyMap<string, { width: number; height: number }>,
+): Map<string, Rect> {
+  const rects = new Map<string, Rect>();
+  const rectOf = (entry: Entry): Rect => {
+    const known = rects.get(entry.id);
+    if (known) return known;
+    const kids = children.get(entry.id);
+    let rect: Rect;
+    const frozen = frozenSizes.get(entry.id);
+    if (!kids && !styleOf(entry.kind).container) {
+      rect = { x: entry.x, y: entry.y, width: NODE_WIDTH, height: NODE_HEIGHT };
+    } else if (frozen) rect = { x: entry.x, y: entry.y, ...frozen };
+    else if (entry.w !== undefined && entry.h !== undefined) {
+      rect = { x: entry.x, y: entry.y, width: entry.w, height: entry.h };
+    } else {
+      let right = entry.x + CONTAINER_MIN.width;
+      let bottom = entry.y + CONTAINER_MIN.height;
+      for (const kid of kids ?? []) {
+        const inner = rectOf(kid);
+        right = Math.max(right, inner.x + inner.width + CONTAINER_PADDING);
+        bottom = Math.max(bottom, inner.y + inner.height + CONTAINER_PADDING);
+      }
+      rect = { x: entry.x, y: entry.y, width: right - entry.x, height: bottom - entry.y };
+    }
+    rects.set(entry.id, rect);
+    return rect;
+  };
+  for (const entry of entries.values()) rectOf(entry);
+  return rects;
+}
+
+/** Parents first, as Svelte Flow requires. */
+function parentsFirst(entries: Map<string, Entry>, children: Map<string, Entry[]>): Entry[] {
+  const ordered: Entry[] = [];
+  const visit = (entry: Entry) => {
+    ordered.push(entry);
+    for (const kid of children.get(entry.id) ?? []) visit(kid);
+  };
+  for (const entry of entries.values()) if (entry.parent === undefined) visit(entry);
+  return ordered;
+}
+
+const samePresence = (a: PresentUser[], b: PresentUser[]) =>
+  a.length === b.length && a.every((p, i) => p.name === b[i]!.name && p.color === b[i]!.color);
+
+function sameData(a: ComponentNodeData, b: ComponentNodeData): boolean {
+  return (
+    a.kind === b.kind &&
+    a.name === b.name &&
+    a.namespace === b.namespace &&
+    a.style === b.style &&
+    a.findings.error === b.findings.error &&
+    a.findings.warning === b.findings.warning &&
+    a.findings.info === b.findings.info &&
+    samePresence(a.selectedBy, b.selectedBy)
+  );
+}
+
+export function projectNodes(input: NodeProjectionInput): CanvasNode[] {
+  const entries = readEntries(input.doc);
+  const children = childrenByParent(entries);
+  const rects = measure(entries, children, input.styleOf, input.frozenSizes);
+  const findings = input.derived.getMap<unknown>(DerivedKey.findings);
+  const current = new Map(input.current.map((node) => [node.id, node]));
+
+  return parentsFirst(entries, children).map((entry) => {
+    const style = input.styleOf(entry.kind);
+    const rect = rects.get(entry.id)!;
+    const parentRect = entry.parent === undefined ? undefined : rects.get(entry.parent)!;
+    const isContainer = style.container || children.has(entry.id);
+    const previous = current.get(entry.id);
+    const position =
+      previous && input.dragging.has(entry.id)
+        ? previous.position
+        : { x: rect.x - (parentRect?.x ?? 0), y: rect.y - (parentRect?.y ?? 0) };
+    const data: ComponentNodeData = {
+      kind: entry.kind,
+      name: entry.name,
+      namespace: entry.namespace,
+      style,
+      findings: countFindings(findings.get(entry.id)),
+      selectedBy: input.selectedBy.get(entry.id) ?? [],
+    };
+    const type = isContainer ? 'container' : 'component';
+    if (
+      previous &&
+      previous.type === type &&
+      previous.parentId === entry.parent &&
+      previous.position.x === position.x &&
+      previous.position.y === position.y &&
+      previous.width === rect.width &&
+      previous.height === rect.height &&
+      sameData(previous.data, data)
+    ) {
+      return previous;
+    }
+    return {
+      ...previous,
+      id: entry.id,
+      type,
+      position,
+      width: rect.width,
+      height: rect.height,
+      parentId: entry.parent,
+      data,
+    };
+  });
+}
+
+/**
+ * Relationships as edges: the ones people drew, and the inferred ones that are not drawn
+ * already by nesting (hierarchical ones). Rejected inferred edges stay visible, faded, so the
+ * decision can be undone from the same menu.
+ */
+export function projectEdges(
+  doc: Y.Doc,
+  derived: Y.Doc,
+  nodeIds: ReadonlySet<string>,
+  current: readonly CanvasEdge[],
+): CanvasEdge[] {
+  const previous = new Map(current.map((edge) => [edge.id, edge]));
+  const overrides = doc.getMap<unknown>(DesignKey.overrides);
+  const edges: CanvasEdge[] = [];
+  const add = (id: string, from: string, to: string, data: RelationshipEdgeData) => {
+    if (!nodeIds.has(from) || !nodeIds.has(to)) return;
+    const old = previous.get(id);
+    if (
+      old &&
+      old.source === from &&
+      old.target === to &&
+      old.data?.status === data.status &&
+      old.data.label === data.label
+    ) {
+      edges.push(old);
+      return;
+    }
+    edges.push({
+      ...old,
+      id,
+      source: from,
+      target: to,
+      label: data.label,
+      class: `relationship ${data.origin} ${data.status}`,
+      data,
+    });
+  };
+  for (const [id, value] of doc.getMap<unknown>(DesignKey.relationships)) {
+    if (!(value instanceof Y.Map)) continue;
+    const from = value.get('from');
+    const to = value.get('to');
+    if (typeof from !== 'string' || typeof to !== 'string') continue;
+    add(id, from, to, {
+      origin: 'user',
+      status: 'user',
+      label: String(value.get('subType') ?? ''),
+    });
+  }
+  for (const [id, value] of derived.getMap<Omit<DerivedRelationship, 'id'>>(
+    DerivedKey.relationships,
+  )) {
+    if (value.kind === 'hierarchical') continue;
+    const decision = overrides.get(id);
+    const status = decision === 'accepted' || decision === 'rejected' ? decision : 'inferred';
+    add(id, value.from, value.to, { origin: 'inferred', status, label: value.subType });
+  }
+  return edges;
+}
