@@ -67,7 +67,8 @@ describe('the embeddable widget in Chromium', () => {
     const after = (await api(hub.url, 'GET', `/api/designs/${designId}`)).body;
     expect(after).toEqual(before);
 
-    // An edit made in the editor shows up in the widget, live.
+    // An edit made in the editor shows up in the widget, live (placed beside the component in
+    // view: the drag above panned the read-only view, and only visible nodes are drawn).
     const editor = connectClient(hub.wsUrl, designRoom(designId));
     await editor.synced();
     editor.doc.transact(() => {
@@ -81,7 +82,7 @@ describe('the embeddable widget in Chromium', () => {
           takenNames: new Set(),
         }),
       });
-      writeLayout(editor.doc, 'cache', { x: 400, y: 0 });
+      writeLayout(editor.doc, 'cache', { x: 0, y: 100 });
     });
     await frame.locator('.svelte-flow__node:has([data-kind="ConfigMap"])').waitFor();
   });
