@@ -368,11 +368,16 @@ describe('sandbox cron jobs', () => {
         jobTemplate: { spec },
       }),
     });
-    await waitFor(async () => (await jobNames(batch)).length === 1);
+    // Generous: on two busy cores (browser tests run alongside) the first run can take seconds.
+    await waitFor(async () => (await jobNames(batch)).length === 1, {
+      what: 'the first run',
+      timeoutMs: 20_000,
+    });
     advance(MINUTE);
     await nudge('single');
     await waitFor(async () => (await eventReasons(core, 'single')).includes('JobAlreadyActive'), {
       what: 'the run to be held back',
+      timeoutMs: 20_000,
     });
     expect(await jobNames(batch)).toHaveLength(1);
     const status = (await batch.readNamespacedCronJob({ name: 'single', namespace })).status;
