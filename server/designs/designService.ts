@@ -3,7 +3,6 @@
  * from the live room when one is loaded, otherwise straight from LMDB; REST writes go through
  * the room, so connected editors see them and they follow the same persistence path.
  */
-import { randomBytes } from 'node:crypto';
 import * as Y from 'yjs';
 import {
   readDesign,
@@ -33,6 +32,7 @@ import {
   type InferredRelationship,
 } from '../../shared/relationships/engine.js';
 import { presentUser, type PresentUser } from '../../shared/presence.js';
+import { newId } from '../../shared/ids.js';
 import { CloseCode } from '../../shared/protocol.js';
 import { derivedRoom, designRoom, isValidId } from '../../shared/rooms.js';
 import { badRequest, notFound } from '../errors.js';
@@ -60,14 +60,8 @@ interface DerivedView {
   findings: Record<string, Finding[]>;
 }
 
-const ID_BYTES = 9;
-
 /** `updatedAt` follows edits with at most this delay, costing one record write per period. */
 const UPDATED_AT_DELAY_MS = 2_000;
-
-/** 12 URL-safe characters: enough randomness that ids never collide in practice. */
-const newDesignId = (): string => randomBytes(ID_BYTES).toString('base64url');
-const newComponentId = newDesignId;
 
 export class DesignService {
   /** Designs being deleted: refused at once, before their records are gone from disk. */
@@ -105,7 +99,7 @@ export class DesignService {
     initial: Pick<DesignContent, 'components' | 'layout'> = { components: [], layout: {} },
   ): Promise<DesignRecord> {
     const now = new Date().toISOString();
-    const record: DesignRecord = { id: newDesignId(), ...input, createdAt: now, updatedAt: now };
+    const record: DesignRecord = { id: newId(), ...input, createdAt: now, updatedAt: now };
     const doc = new Y.Doc();
     doc.transact(() => {
       writeMeta(doc, { name: record.name, description: record.description, labels: {} });
@@ -153,7 +147,7 @@ export class DesignService {
       throw error;
     }
     const components = objects.map((object) => {
-      const component = toComponent(object, newComponentId());
+      const component = toComponent(object, newId());
       // A custom resource belongs to the model imported from its CRD, when there is one.
       component.model =
         this.models.modelOf(component.apiVersion, component.kind) ?? component.model;

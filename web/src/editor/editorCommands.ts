@@ -12,6 +12,7 @@ import {
   writeLayout,
 } from '../../../shared/design/convert';
 import { moveComponent, removeComponents } from '../../../shared/design/edits';
+import { newId } from '../../../shared/ids';
 import type { Component, LayoutEntry } from '../../../shared/design/model';
 import type { ComponentKind } from '../api';
 import { autoLayout } from './autoLayout';
@@ -20,14 +21,6 @@ import type { DesignSession } from './designSession.svelte';
 
 /** How far a pasted copy sits from its original. */
 const PASTE_OFFSET = 40;
-
-/** Component ids: 12 URL-safe random characters, as the hub makes them. */
-export function newComponentId(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(9));
-  return btoa(String.fromCharCode(...bytes))
-    .replaceAll('+', '-')
-    .replaceAll('/', '_');
-}
 
 /** Names already used by components of `kind`, so a new one gets a fresh name. */
 function takenNames(doc: Y.Doc, kind: string): Set<string> {
@@ -51,7 +44,7 @@ export function addComponent(
   at: { x: number; y: number },
   parentId: string | undefined,
 ): string {
-  const id = newComponentId();
+  const id = newId();
   const component = newComponent({
     id,
     model: 'kubernetes',
@@ -96,7 +89,7 @@ export function copyComponents(session: DesignSession, ids: readonly string[]): 
  * Returns the new ids.
  */
 export function pasteComponents(session: DesignSession, clipboard: Clipboard): string[] {
-  const newIds = new Map(clipboard.components.map(({ id }) => [id, newComponentId()]));
+  const newIds = new Map(clipboard.components.map(({ id }) => [id, newId()]));
   const components = session.doc.getMap<unknown>(DesignKey.components);
   session.edit(() => {
     for (const original of clipboard.components) {
