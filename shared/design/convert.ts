@@ -189,13 +189,18 @@ export function readDesign(doc: Y.Doc): DesignContent {
     components: entries(doc, DesignKey.components).map(([id, value]) => readComponent(id, value)),
     layout: readLayoutMap(doc),
     relationships: readUserRelationships(doc),
-    overrides: Object.fromEntries(
-      entries(doc, DesignKey.overrides).filter(
-        (entry): entry is [string, OverrideDecision] =>
-          entry[1] === 'accepted' || entry[1] === 'rejected',
-      ),
-    ),
+    overrides: readOverrides(doc),
   };
+}
+
+/** The decisions people made on inferred relationships, by relationship id. */
+export function readOverrides(doc: Y.Doc): Record<string, OverrideDecision> {
+  return Object.fromEntries(
+    entries(doc, DesignKey.overrides).filter(
+      (entry): entry is [string, OverrideDecision] =>
+        entry[1] === 'accepted' || entry[1] === 'rejected',
+    ),
+  );
 }
 
 /** Every component's position, by component id. */
@@ -208,6 +213,31 @@ export function readLayoutMap(doc: Y.Doc): Record<string, LayoutEntry> {
 /** The relationships people drew (inferred ones live in the derived room). */
 export function readUserRelationships(doc: Y.Doc): Relationship[] {
   return entries(doc, DesignKey.relationships).map(([id, value]) => readRelationship(id, value));
+}
+
+/** What drawing a component takes: everything but its configuration. */
+export type ComponentOutline = Pick<Component, 'id' | 'kind' | 'name' | 'namespace' | 'parent'>;
+
+/**
+ * Every component's outline. Configurations are not converted, so the editor can afford to
+ * read this after every change of a large design.
+ */
+export function readComponentOutlines(doc: Y.Doc): ComponentOutline[] {
+  const outlines: ComponentOutline[] = [];
+  for (const [id, value] of doc.getMap<unknown>(DesignKey.components)) {
+    if (!(value instanceof Y.Map)) continue;
+    const outline: ComponentOutline = {
+      id,
+      kind: stringOr(value.get('kind'), ''),
+      name: stringOr(value.get('name'), ''),
+    };
+    const namespace = value.get('namespace');
+    const parent = value.get('parent');
+    if (typeof namespace === 'string') outline.namespace = namespace;
+    if (typeof parent === 'string') outline.parent = parent;
+    outlines.push(outline);
+  }
+  return outlines;
 }
 
 /** One component as plain data, or undefined if the design has none of that id. */

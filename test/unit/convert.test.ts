@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import {
+  readComponentOutlines,
   readDesign,
   writeComponent,
   writeLayout,
@@ -93,5 +94,18 @@ describe('design conversion', () => {
     expect(design.meta.name).toBe('');
     expect(design.components[0]).toMatchObject({ id: 'weird', kind: '', config: {} });
     expect(design.layout.weird).toEqual({ x: 0, y: 0 });
+  });
+});
+
+describe('readComponentOutlines', () => {
+  it('reads what drawing needs, and only that, with defaults for malformed entries', () => {
+    const doc = new Y.Doc();
+    writeComponent(doc, deployment);
+    doc.getMap('components').set('broken', new Y.Map());
+    doc.getMap('components').set('not-a-map', 'x');
+    expect(readComponentOutlines(doc)).toEqual([
+      { id: 'c1', kind: 'Deployment', name: 'api', namespace: 'prod', parent: 'ns1' },
+      { id: 'broken', kind: '', name: '' },
+    ]);
   });
 });

@@ -10,8 +10,19 @@
 import type { Edge, Node } from '@xyflow/svelte';
 import * as Y from 'yjs';
 import type { Finding } from '../../../shared/checks/bestPractices';
-import { DesignKey } from '../../../shared/design/convert';
-import { DerivedKey, type DerivedRelationship } from '../../../shared/design/derived';
+import {
+  readComponentOutlines,
+  readLayoutMap,
+  readOverrides,
+  readUserRelationships,
+  type ComponentOutline,
+} from '../../../shared/design/convert';
+import type { LayoutEntry } from '../../../shared/design/model';
+import {
+  DerivedKey,
+  readDerivedRelationships,
+  type DerivedRelationship,
+} from '../../../shared/design/derived';
 import type { PresentUser } from '../../../shared/presence';
 
 export const NODE_WIDTH = 200;
@@ -61,17 +72,8 @@ export interface Rect {
   height: number;
 }
 
-interface Entry {
-  id: string;
-  kind: string;
-  name: string;
-  namespace?: string;
-  parent?: string;
-  x: number;
-  y: number;
-  w?: number;
-  h?: number;
-}
+/** A component as the canvas places it: its outline and its (absolute) layout entry. */
+type Entry = ComponentOutline & LayoutEntry;
 
 export interface NodeProjectionInput {
   doc: Y.Doc;
@@ -88,26 +90,10 @@ export interface NodeProjectionInput {
 const NO_FINDINGS: FindingCounts = { error: 0, warning: 0, info: 0 };
 
 function readEntries(doc: Y.Doc): Map<string, Entry> {
-  const layout = doc.getMap<unknown>(DesignKey.layout);
+  const layout = readLayoutMap(doc);
   const entries = new Map<string, Entry>();
-  for (const [id, value] of doc.getMap<unknown>(DesignKey.components)) {
-    if (!(value instanceof Y.Map)) continue;
-    const place = layout.get(id);
-    const at = (key: string) => (place instanceof Y.Map ? place.get(key) : undefined);
-    const number = (key: string) => (typeof at(key) === 'number' ? (at(key) as number) : undefined);
-    const text = (key: string) =>
-      typeof value.get(key) === 'string' ? (value.get(key) as string) : undefined;
-    entries.set(id, {
-      id,
-      kind: text('kind') ?? '',
-      name: text('name') ?? '',
-      namespace: text('namespace'),
-      parent: text('parent'),
-      x: number('x') ?? 0,
-      y: number('y') ?? 0,
-      w: number('w'),
-      h: number('h'),
-    });
+  for (const outline of readComponentOutlines(doc)) {
+    entries.set(outline.id, { ...outline, ...(layout[outline.id] ?? { x: 0, y: 0 }) });
   }
   // A parent that is missing, or that would make a cycle, is ignored: the node is drawn at top level.
   for (const entry of entries.values()) {
@@ -269,7 +255,6 @@ export function projectEdges(
   current: readonly CanvasEdge[],
 ): CanvasEdge[] {
   const previous = new Map(current.map((edge) => [edge.id, edge]));
-  const overrides = doc.getMap<unknown>(DesignKey.overrides);
   const edges: CanvasEdge[] = [];
   const add = (id: string, from: string, to: string, data: RelationshipEdgeData) => {
     if (!nodeIds.has(from) || !nodeIds.has(to)) return;
@@ -294,24 +279,13 @@ export function projectEdges(
       data,
     });
   };
-  for (const [id, value] of doc.getMap<unknown>(DesignKey.relationships)) {
-    if (!(value instanceof Y.Map)) continue;
-    const from = value.get('from');
-    const to = value.get('to');
-    if (typeof from !== 'string' || typeof to !== 'string') continue;
-    add(id, from, to, {
-      origin: 'user',
-      status: 'user',
-      label: String(value.get('subType') ?? ''),
-    });
+  for (const { id, from, to, subType } of readUserRelationships(doc)) {
+    add(id, from, to, { origin: 'user', status: 'user', label: subType });
   }
-  for (const [id, value] of derived.getMap<Omit<DerivedRelationship, 'id'>>(
-    DerivedKey.relationships,
-  )) {
-    if (value.kind === 'hierarchical') continue;
-    const decision = overrides.get(id);
-    const status = decision === 'accepted' || decision === 'rejected' ? decision : 'inferred';
-    add(id, value.from, value.to, { origin: 'inferred', status, label: value.subType });
+  const overrides = readOverrides(doc);
+  for (const { id, kind, from, to, subType } of readDerivedRelationships(derived)) {
+    if (kind === 'hierarchical') continue;
+    add(id, from, to, { origin: 'inferred', status: overrides[id] ?? 'inferred', label: subType });
   }
   return edges;
 }
