@@ -20,6 +20,7 @@ import * as Y from 'yjs';
 import { newComponent } from '../shared/design/componentDefaults.js';
 import { DesignKey, writeComponent, writeLayout } from '../shared/design/convert.js';
 import { designRoom } from '../shared/rooms.js';
+import { CHROMIUM_LAUNCH } from '../test/helpers/chromium.js';
 import { tempDataDir } from './lib/dataDir.js';
 import { waitUntil } from './lib/pace.js';
 import { machine } from './lib/proc.js';
@@ -29,14 +30,6 @@ import { createDesign, startWeft } from './lib/weftHub.js';
 const COMPONENTS = Number(process.env.BENCH_COMPONENTS ?? 1_000);
 const EDITS = Number(process.env.BENCH_EDITS ?? 40);
 const COLUMNS = 40;
-const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const percentile95 = (samples: number[]) =>
   [...samples].sort((a, b) => a - b)[Math.ceil(0.95 * samples.length) - 1] ?? NaN;
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -75,10 +68,7 @@ doc.transact(() => {
 });
 log(`wrote ${COMPONENTS} components`);
 
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  args: CHROMIUM_FLAGS,
-});
+const browser = await chromium.launch(CHROMIUM_LAUNCH);
 const open = async () => {
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   await page.addInitScript(() =>

@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { api } from '../helpers/api.js';
+import { api, importDesign } from '../helpers/api.js';
 import { newComponent } from '../../shared/design/componentDefaults.js';
 import { writeComponent, writeLayout } from '../../shared/design/convert.js';
 import { designRoom } from '../../shared/rooms.js';
@@ -35,11 +35,7 @@ async function hostPage(frameUrl: string): Promise<string> {
 describe('the embeddable widget in Chromium', () => {
   it('renders a design on another origin, read-only, and tells its parent', async () => {
     const { hub, browser } = await startEditorHub();
-    const imported = await fetch(`${hub.url}/api/designs/import?name=shop`, {
-      method: 'POST',
-      body: MANIFESTS,
-    });
-    const designId = ((await imported.json()) as { id: string }).id;
+    const designId = await importDesign(hub.url, MANIFESTS, 'shop');
     const before = (await api(hub.url, 'GET', `/api/designs/${designId}`)).body;
 
     const page = await openPage(browser, await hostPage(`${hub.url}/embed/designs/${designId}`));

@@ -31,3 +31,16 @@ export async function createDesign(base: string, name = 'test design'): Promise<
     throw new Error(`creating a design failed: ${status} ${JSON.stringify(body)}`);
   return body.id;
 }
+
+/** Imports Kubernetes YAML as a new design and returns its id. */
+export async function importDesign(base: string, yaml: string, name = 'imported'): Promise<string> {
+  const response = await fetch(`${base}/api/designs/import?name=${encodeURIComponent(name)}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/yaml' },
+    body: yaml,
+  });
+  const body = (await response.json()) as DesignJson;
+  if (response.status !== 201)
+    throw new Error(`importing a design failed: ${response.status} ${JSON.stringify(body)}`);
+  return body.id;
+}

@@ -3,19 +3,10 @@
  */
 import { chromium, type Browser } from 'playwright-core';
 import { onTestFinished } from 'vitest';
-
-const CHROMIUM_PATH = '/usr/bin/chromium';
-const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+import { CHROMIUM_LAUNCH } from './chromium.js';
 
 export async function launchBrowser(): Promise<Browser> {
-  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_FLAGS });
+  const browser = await chromium.launch(CHROMIUM_LAUNCH);
   onTestFinished(() => browser.close());
   return browser;
 }

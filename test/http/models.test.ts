@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { writeComponent } from '../../shared/design/convert.js';
 import { readFindings } from '../../shared/design/derived.js';
-import { api, createDesign } from '../helpers/api.js';
+import { api, createDesign, importDesign } from '../helpers/api.js';
 import { connectClient } from '../helpers/client.js';
 import { component } from '../helpers/components.js';
 import { tempDir } from '../helpers/tempDir.js';
@@ -132,12 +132,11 @@ describe('model registry', () => {
     expect(gizmos.body).toEqual([expect.objectContaining({ namespaced: false })]);
 
     // Manifests of the imported kind get its model, and are validated against its schema.
-    const imported2 = await fetch(`${url}/api/designs/import?name=widgets`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/yaml' },
-      body: 'apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: spinner}\nspec: {speed: fast}\n',
-    });
-    const { id: importedId } = (await imported2.json()) as { id: string };
+    const importedId = await importDesign(
+      url,
+      'apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: spinner}\nspec: {speed: fast}\n',
+      'widgets',
+    );
     const design = await api<{
       components: { id: string; model: string }[];
       findings: Record<string, { check: string }[]>;
