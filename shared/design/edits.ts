@@ -24,8 +24,8 @@ export function setParent(doc: Y.Doc, componentId: string, parentId: string | un
 }
 
 /**
- * Deletes components with their positions, the relationships people drew to or from them and
- * the decisions about them; children of a deleted container move to the top level.
+ * Deletes components with their positions and the relationships people drew to or from them;
+ * children of a deleted container move to the top level.
  */
 export function removeComponents(doc: Y.Doc, componentIds: Iterable<string>): void {
   const ids = new Set(componentIds);
@@ -54,7 +54,6 @@ export function removeComponents(doc: Y.Doc, componentIds: Iterable<string>): vo
 /** Deletes a relationship someone drew. */
 export function removeRelationship(doc: Y.Doc, relationshipId: string): void {
   doc.getMap(DesignKey.relationships).delete(relationshipId);
-  doc.getMap(DesignKey.overrides).delete(relationshipId);
 }
 
 /** Accepts or rejects an inferred relationship; `undefined` withdraws the decision. */

@@ -1,6 +1,6 @@
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { api, createDesign, type DesignJson } from '../helpers/api.js';
+import { api, createDesign, importDesign, type DesignJson } from '../helpers/api.js';
 import {
   ADA,
   GRACE,
@@ -33,15 +33,6 @@ spec:
       containers: [{ name: app, image: "nginx:1.27" }]
 `;
 
-async function importDesign(base: string, yaml: string): Promise<string> {
-  const response = await fetch(`${base}/api/designs/import?name=imported`, {
-    method: 'POST',
-    body: yaml,
-  });
-  expect(response.status).toBe(201);
-  return ((await response.json()) as DesignJson).id;
-}
-
 async function components(base: string, designId: string): Promise<StoredComponent[]> {
   const { body } = await api<{ components: StoredComponent[] }>(
     base,
@@ -53,6 +44,42 @@ async function components(base: string, designId: string): Promise<StoredCompone
 
 const deploymentOf = async (base: string, designId: string) =>
   (await components(base, designId)).find((component) => component.kind === 'Deployment');
+
+const SHOP_NAMESPACE = `apiVersion: v1
+kind: Namespace
+metadata: { name: shop }
+---
+${WEB_DEPLOYMENT.replace('namespace: default', 'namespace: shop')}`;
+
+const SETTINGS = `apiVersion: v1
+kind: ConfigMap
+metadata: { name: settings, namespace: default }
+data: { mode: fast }
+`;
+
+interface Detail {
+  components: { id: string; name: string }[];
+  relationships: { id: string; origin: string; subType: string; from: string; to: string }[];
+}
+
+interface LayoutDetail {
+  components: { id: string; kind: string; name: string; parent?: string }[];
+  layout: Record<string, { x: number; y: number }>;
+}
+
+/** Drags with the mouse from the middle of `handle` to a point on the page. */
+async function dragTo(page: Page, handle: Locator, x: number, y: number) {
+  const box = (await handle.boundingBox())!;
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(x, y, { steps: 12 });
+  await page.mouse.up();
+}
+
+async function dragBy(page: Page, handle: Locator, dx: number, dy: number) {
+  const box = (await handle.boundingBox())!;
+  await dragTo(page, handle, box.x + box.width / 2 + dx, box.y + box.height / 2 + dy);
+}
 
 /** Fills a property field and commits it the way a person does: by leaving the field. */
 async function setProperty(page: Page, label: string, value: string) {
@@ -114,6 +141,43 @@ describe('the design editor in Chromium', () => {
     await expect.poll(() => grace.getByLabel('Replicas', { exact: true }).inputValue()).toBe('2');
   });
 
+  it('nests by dragging into and out of a container, and moves a container with its children', async () => {
+    const { hub, browser } = await startEditorHub();
+    const designId = await importDesign(hub.url, SHOP_NAMESPACE);
+    const ada = await openEditor(browser, hub, designId, ADA);
+    const detail = async () =>
+      (await api<LayoutDetail>(hub.url, 'GET', `/api/designs/${designId}`)).body;
+    const parentOfWeb = async () =>
+      (await detail()).components.find((component) => component.name === 'web')?.parent;
+    const namespaceId = (await detail()).components.find((c) => c.kind === 'Namespace')!.id;
+    expect(await parentOfWeb()).toBe(namespaceId);
+
+    const shop = nodeNamed(ada, 'shop');
+    const web = nodeNamed(ada, 'web');
+    await dragBy(ada, web, 0, 400);
+    await expect.poll(parentOfWeb, { timeout: 5_000 }).toBeUndefined();
+
+    const box = (await shop.boundingBox())!;
+    await dragTo(ada, web, box.x + box.width / 2, box.y + box.height / 2);
+    await expect.poll(parentOfWeb, { timeout: 5_000 }).toBe(namespaceId);
+
+    const before = (await detail()).layout;
+    const webId = (await detail()).components.find((c) => c.name === 'web')!.id;
+    await dragBy(ada, shop.locator('.title'), 120, 80);
+    await ada.locator('[data-status="saved"]').waitFor();
+    const after = (await detail()).layout;
+    const moved = (id: string) => ({
+      dx: after[id]!.x - before[id]!.x,
+      dy: after[id]!.y - before[id]!.y,
+    });
+    expect(moved(namespaceId).dx).toBeGreaterThan(0);
+    expect(moved(webId)).toEqual(moved(namespaceId));
+
+    // The whole drag is one undo step.
+    await ada.keyboard.press('Control+z');
+    await expect.poll(async () => (await detail()).layout, { timeout: 5_000 }).toEqual(before);
+  });
+
   it('shows other people’s cursors and selections', async () => {
     const { hub, browser } = await startEditorHub();
     const designId = await importDesign(hub.url, WEB_DEPLOYMENT);
@@ -145,8 +209,85 @@ describe('the design editor in Chromium', () => {
     await ada.keyboard.insertText(
       'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  namespace: default\nspec:\n  selector:\n    app: web\n  ports:\n    - port: 80\n',
     );
-    await ada.locator('.svelte-flow__edge.inferred').waitFor();
+    const edge = ada.locator('.svelte-flow__edge.inferred');
+    await edge.waitFor({ state: 'attached' });
     await screenshot(ada, 'editor-inferred-edge');
+
+    // Rejecting it from the edge's menu (opened from its label) is stored in the overrides,
+    // after which the hub no longer lists it among the design's relationships.
+    const edgeId = await edge.getAttribute('data-id');
+    const listed = async () =>
+      (await api<Detail>(hub.url, 'GET', `/api/designs/${designId}`)).body.relationships.some(
+        (relationship) => relationship.id === edgeId,
+      );
+    expect(await listed()).toBe(true);
+    const label = (await ada
+      .locator('.svelte-flow__edge-label', { hasText: 'network' })
+      .boundingBox())!;
+    await ada.mouse.click(label.x + label.width / 2, label.y + label.height / 2);
+    await ada.getByRole('menuitem', { name: 'Reject' }).click();
+    await ada
+      .locator(`.svelte-flow__edge.rejected[data-id="${edgeId}"]`)
+      .waitFor({ state: 'attached' });
+    await expect.poll(listed, { timeout: 5_000 }).toBe(false);
+  });
+
+  it('draws a relationship between two handles as the type picked', async () => {
+    const { hub, browser } = await startEditorHub();
+    const designId = await importDesign(hub.url, `${WEB_DEPLOYMENT}---\n${SETTINGS}`);
+    const ada = await openEditor(browser, hub, designId, ADA);
+    const from = nodeNamed(ada, 'web').locator('.svelte-flow__handle.source');
+    const to = nodeNamed(ada, 'settings').locator('.svelte-flow__handle.target');
+    const target = (await to.boundingBox())!;
+    await dragTo(ada, from, target.x + target.width / 2, target.y + target.height / 2);
+    await ada
+      .getByRole('menuitem', { name: /^reference/ })
+      .first()
+      .click();
+    await ada.locator('.svelte-flow__edge.user').waitFor({ state: 'attached' });
+    const { body } = await api<Detail>(hub.url, 'GET', `/api/designs/${designId}`);
+    const ids = Object.fromEntries(body.components.map((c) => [c.name, c.id]));
+    expect(body.relationships).toContainEqual(
+      expect.objectContaining({
+        origin: 'user',
+        subType: 'reference',
+        from: ids.web,
+        to: ids.settings,
+      }),
+    );
+  });
+
+  it('deletes, copies, pastes and selects everything from the keyboard, with undo and redo', async () => {
+    const { hub, browser } = await startEditorHub();
+    const designId = await importDesign(hub.url, WEB_DEPLOYMENT);
+    const ada = await openEditor(browser, hub, designId, ADA);
+    const names = async () => (await components(hub.url, designId)).map((c) => c.name).sort();
+
+    await nodeNamed(ada, 'web').click();
+    await ada.keyboard.press('Control+c');
+    await ada.keyboard.press('Control+v');
+    await expect.poll(names, { timeout: 5_000 }).toEqual(['web', 'web-copy']);
+    await ada.keyboard.press('Control+a');
+    await ada.keyboard.press('Delete');
+    await expect.poll(names, { timeout: 5_000 }).toEqual([]);
+    await ada.keyboard.press('Control+z');
+    await expect.poll(names, { timeout: 5_000 }).toEqual(['web', 'web-copy']);
+    await ada.keyboard.press('Control+Shift+z');
+    await expect.poll(names, { timeout: 5_000 }).toEqual([]);
+  });
+
+  it('selects a component from its finding', async () => {
+    const { hub, browser } = await startEditorHub();
+    const designId = await importDesign(hub.url, WEB_DEPLOYMENT);
+    const ada = await openEditor(browser, hub, designId, ADA);
+    await ada.getByRole('tab', { name: 'Findings' }).click();
+    const finding = ada.getByLabel('Findings').getByRole('button').first();
+    await finding.waitFor();
+    expect(await finding.textContent()).toContain('web');
+    await finding.click();
+    await ada.getByRole('tab', { name: 'Properties' }).click();
+    expect(await ada.getByLabel('Name', { exact: true }).inputValue()).toBe('web');
+    expect(await nodeNamed(ada, 'web').getAttribute('class')).toContain('selected');
   });
 
   it('reports invalid YAML inline and never writes it', async () => {

@@ -1,5 +1,4 @@
 /** Thin client for the hub's REST API; errors carry the hub's `{error:{code,message}}`. */
-import type { Check } from '../../shared/checks/bestPractices';
 import type { PresentUser } from '../../shared/presence';
 
 export interface DesignSummary {
@@ -20,12 +19,6 @@ export interface ComponentKind {
   category: string;
   description: string;
   style: { colour: string; shape: 'rounded' | 'container'; icon: string };
-}
-
-export interface ModelSummary {
-  name: string;
-  displayName: string;
-  version: string;
 }
 
 /** A failed request, with the hub's error code when it sent one. */
@@ -65,9 +58,6 @@ async function request<T>(path: string, init?: RequestInit): Promise<T> {
 
 export const listDesigns = (): Promise<DesignSummary[]> => request('/api/designs');
 
-export const getDesign = (id: string): Promise<DesignSummary> =>
-  request(`/api/designs/${encodeURIComponent(id)}`);
-
 export const createDesign = (name: string): Promise<DesignSummary> =>
   request('/api/designs', { method: 'POST', body: JSON.stringify({ name }) });
 
@@ -88,9 +78,5 @@ export const importDesign = (name: string, yaml: string): Promise<DesignSummary>
     headers: { 'Content-Type': 'application/yaml' },
   });
 
-export const listModels = (): Promise<ModelSummary[]> => request('/api/models');
-
 export const listComponentKinds = (model: string): Promise<ComponentKind[]> =>
   request(`/api/models/${encodeURIComponent(model)}/components`);
-
-export const listChecks = (): Promise<Check[]> => request('/api/checks');

@@ -78,14 +78,20 @@ export class DesignSession {
       [DesignKey.components, DesignKey.layout, DesignKey.relationships, DesignKey.overrides].map(
         (key) => this.doc.getMap(key),
       ),
-      { trackedOrigins: new Set([this.localOrigin]), captureTimeout: 400 },
+      // Steps end where `edit` says, never by timing: two quick commands stay two steps.
+      { trackedOrigins: new Set([this.localOrigin]), captureTimeout: Number.MAX_SAFE_INTEGER },
     );
   }
 
-  /** Runs `change` as one transaction of this person's, so undo can take it back. */
-  edit(change: () => void): void {
+  /**
+   * Runs `change` as one transaction of this person's, so undo can take it back. Each edit is
+   * one undo step, unless it `continues` a gesture (the frames of a drag): those join the next
+   * edit that does not, and undo takes the whole gesture back at once.
+   */
+  edit(change: () => void, { continues = false } = {}): void {
     if (this.options.readOnly) return;
     this.doc.transact(change, this.localOrigin);
+    if (!continues) this.undoManager.stopCapturing();
   }
 
   get awareness() {

@@ -16,7 +16,7 @@ export interface Peer extends PresentUser {
 }
 
 interface LocalState {
-  user: Identity;
+  [AWARENESS_USER_FIELD]: Identity;
   cursor?: XYPosition | null;
   selection?: string[];
   viewport?: Viewport;
@@ -47,17 +47,15 @@ export class PresenceTracker {
   peers = $state<Peer[]>([]);
   private frame = 0;
 
-  constructor(
-    private readonly awareness: Awareness,
-    /** Who this person is; anonymous viewers (`null`) are not listed by others. */
-    user: Identity | null,
-  ) {
-    if (user) awareness.setLocalStateField(AWARENESS_USER_FIELD, user);
+  constructor(private readonly awareness: Awareness) {
     awareness.on('change', this.schedule);
     this.read();
   }
 
-  /** Publishes part of this person's state (pointer, selection, viewport, name). */
+  /**
+   * Publishes part of this person's state (pointer, selection, viewport, name). Until a `user`
+   * is published, others do not list this page: anonymous viewers stay unlisted.
+   */
   publish(fields: Partial<LocalState>): void {
     for (const [key, value] of Object.entries(fields)) {
       this.awareness.setLocalStateField(key, value);
