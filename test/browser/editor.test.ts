@@ -1,6 +1,7 @@
 import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { api, createDesign, importDesign, type DesignJson } from '../helpers/api.js';
+import { screenPoint } from '../helpers/canvas.js';
 import {
   ADA,
   GRACE,
@@ -51,6 +52,14 @@ metadata: { name: shop }
 ---
 ${WEB_DEPLOYMENT.replace('namespace: default', 'namespace: shop')}`;
 
+const WEB_SERVICE = `apiVersion: v1
+kind: Service
+metadata: { name: web, namespace: default }
+spec:
+  selector: { app: web }
+  ports: [{ port: 80 }]
+`;
+
 const SETTINGS = `apiVersion: v1
 kind: ConfigMap
 metadata: { name: settings, namespace: default }
@@ -65,6 +74,19 @@ interface Detail {
 interface LayoutDetail {
   components: { id: string; kind: string; name: string; parent?: string }[];
   layout: Record<string, { x: number; y: number }>;
+}
+
+/** Whether the overview canvas has painted the pixel at a point of the page. */
+async function paintedAt(page: Page, point: { x: number; y: number }): Promise<boolean> {
+  return page.evaluate((at) => {
+    const canvas = document.querySelector<HTMLCanvasElement>('.overview')!;
+    const box = canvas.getBoundingClientRect();
+    const ratio = canvas.width / box.width;
+    const context = canvas.getContext('2d')!;
+    return (
+      context.getImageData((at.x - box.left) * ratio, (at.y - box.top) * ratio, 1, 1).data[3]! > 0
+    );
+  }, point);
 }
 
 /** Drags with the mouse from the middle of `handle` to a point on the page. */
@@ -230,6 +252,62 @@ describe('the design editor in Chromium', () => {
       .locator(`.svelte-flow__edge.rejected[data-id="${edgeId}"]`)
       .waitFor({ state: 'attached' });
     await expect.poll(listed, { timeout: 5_000 }).toBe(false);
+  });
+
+  it('draws the design on one canvas zoomed far out, where components are still picked and moved', async () => {
+    const { hub, browser } = await startEditorHub();
+    const designId = await importDesign(
+      hub.url,
+      `${WEB_DEPLOYMENT}---\n${WEB_SERVICE}---\n${SETTINGS}`,
+    );
+    const ada = await openEditor(browser, hub, designId, ADA);
+    await ada.locator('.svelte-flow__edge.inferred').waitFor({ state: 'attached' });
+    const overview = ada.locator('.overview');
+    expect(await overview.count()).toBe(0);
+
+    const pane = (await ada.locator('.svelte-flow').boundingBox())!;
+    await ada.mouse.move(pane.x + pane.width / 2, pane.y + pane.height / 2);
+    await ada.keyboard.down('Control');
+    for (let step = 0; step < 20 && (await overview.count()) === 0; step++) {
+      await ada.mouse.wheel(0, 300);
+    }
+    await ada.keyboard.up('Control');
+    await overview.waitFor();
+    await expect.poll(() => overview.getAttribute('data-components')).toBe('3');
+    expect(await overview.getAttribute('data-relationships')).toBe('1');
+    // Nothing is selected, so Svelte Flow draws nothing: the canvas does.
+    expect(await ada.locator('.svelte-flow__node').count()).toBe(0);
+    expect(await ada.locator('.svelte-flow__edge').count()).toBe(0);
+    await screenshot(ada, 'editor-overview');
+
+    const { body } = await api<LayoutDetail>(hub.url, 'GET', `/api/designs/${designId}`);
+    const web = body.components.find(
+      (component) => component.name === 'web' && component.kind === 'Deployment',
+    )!;
+    const webAt = await screenPoint(ada, {
+      x: body.layout[web.id]!.x + 100,
+      y: body.layout[web.id]!.y + 28,
+    });
+    expect(await paintedAt(ada, webAt)).toBe(true);
+    expect(await paintedAt(ada, { x: pane.x + 5, y: pane.y + 5 })).toBe(false);
+
+    // A click picks the component under it, which Svelte Flow then holds, so it can be dragged.
+    await ada.mouse.click(webAt.x, webAt.y);
+    await nodeNamed(ada, 'web').waitFor();
+    expect(await ada.getByLabel('Name', { exact: true }).inputValue()).toBe('web');
+    await dragBy(ada, nodeNamed(ada, 'web'), 0, 60);
+    await expect
+      .poll(async () => {
+        const { body: after } = await api<LayoutDetail>(hub.url, 'GET', `/api/designs/${designId}`);
+        return after.layout[web.id]!.y - body.layout[web.id]!.y;
+      })
+      .toBeGreaterThan(100);
+
+    // Zoomed back in, Svelte Flow draws everything again.
+    await ada.getByRole('button', { name: 'Fit View' }).click();
+    await overview.waitFor({ state: 'detached' });
+    await ada.locator('.svelte-flow__edge.inferred').waitFor({ state: 'attached' });
+    await expect.poll(() => ada.locator('.svelte-flow__node').count()).toBe(3);
   });
 
   it('draws a relationship between two handles as the type picked', async () => {

@@ -27,9 +27,8 @@ import type { PresentUser } from '../../../shared/presence';
 
 export const NODE_WIDTH = 200;
 export const NODE_HEIGHT = 56;
-/** Space between a container's edge and its children; the top leaves room for its title. */
+/** Space kept between a container's right and bottom edges and its children. */
 const CONTAINER_PADDING = 24;
-const CONTAINER_HEADER = 36;
 const CONTAINER_MIN = { width: 320, height: 180 };
 
 export interface KindStyle {
@@ -80,6 +79,13 @@ export interface NodeProjectionInput {
   derived: Y.Doc;
   styleOf: (kind: string) => KindStyle;
   selectedBy: ReadonlyMap<string, PresentUser[]>;
+  /** What this page has selected. */
+  selected: ReadonlySet<string>;
+  /**
+   * Zoomed far out, the overview canvas draws the components; Svelte Flow keeps only the
+   * selected and dragged ones in the DOM (to be moved by hand) and hides the rest.
+   */
+  overview: boolean;
   /** Nodes the local person is dragging keep the position Svelte Flow gave them. */
   dragging: ReadonlySet<string>;
   /** Container sizes held still while something is dragged (so a child can leave). */
@@ -192,6 +198,12 @@ function sameData(a: ComponentNodeData, b: ComponentNodeData): boolean {
   );
 }
 
+/** `next`, or `current` itself when it holds the very same items (nothing for Svelte Flow to do). */
+function unlessUnchanged<T>(next: T[], current: readonly T[]): T[] {
+  const same = next.length === current.length && next.every((item, i) => item === current[i]);
+  return same ? (current as T[]) : next;
+}
+
 export function projectNodes(input: NodeProjectionInput): CanvasNode[] {
   const entries = readEntries(input.doc);
   const children = childrenByParent(entries);
@@ -199,7 +211,7 @@ export function projectNodes(input: NodeProjectionInput): CanvasNode[] {
   const findings = input.derived.getMap<unknown>(DerivedKey.findings);
   const current = new Map(input.current.map((node) => [node.id, node]));
 
-  return parentsFirst(entries, children).map((entry) => {
+  const nodes = parentsFirst(entries, children).map((entry): CanvasNode => {
     const style = input.styleOf(entry.kind);
     const rect = rects.get(entry.id)!;
     const parentRect = entry.parent === undefined ? undefined : rects.get(entry.parent)!;
@@ -218,9 +230,13 @@ export function projectNodes(input: NodeProjectionInput): CanvasNode[] {
       selectedBy: input.selectedBy.get(entry.id) ?? [],
     };
     const type = isContainer ? 'container' : 'component';
+    const selected = input.selected.has(entry.id);
+    const hidden = input.overview && !selected && !input.dragging.has(entry.id);
     if (
       previous &&
       previous.type === type &&
+      (previous.selected ?? false) === selected &&
+      (previous.hidden ?? false) === hidden &&
       previous.parentId === entry.parent &&
       previous.position.x === position.x &&
       previous.position.y === position.y &&
@@ -238,31 +254,70 @@ export function projectNodes(input: NodeProjectionInput): CanvasNode[] {
       width: rect.width,
       height: rect.height,
       parentId: entry.parent,
+      selected,
+      hidden,
       data,
     };
   });
+  return unlessUnchanged(nodes, input.current);
+}
+
+/** The rectangle around every top-level node (children lie inside their containers). */
+export function topLevelBounds(nodes: readonly CanvasNode[]): Rect {
+  let left = Infinity;
+  let top = Infinity;
+  let right = -Infinity;
+  let bottom = -Infinity;
+  for (const { parentId, position, width = 0, height = 0 } of nodes) {
+    if (parentId) continue;
+    left = Math.min(left, position.x);
+    top = Math.min(top, position.y);
+    right = Math.max(right, position.x + width);
+    bottom = Math.max(bottom, position.y + height);
+  }
+  return left === Infinity
+    ? { x: 0, y: 0, width: 0, height: 0 }
+    : { x: left, y: top, width: right - left, height: bottom - top };
 }
 
 /**
  * Relationships as edges: the ones people drew, and the inferred ones that are not drawn
  * already by nesting (hierarchical ones). Rejected inferred edges stay visible, faded, so the
- * decision can be undone from the same menu.
+ * decision can be undone from the same menu. Sibling relationships (components sharing labels)
+ * link every member of a group to every other, so they are drawn only for the selected
+ * components: a hundred workloads labelled alike would otherwise bury the design under five
+ * thousand lines.
  */
-export function projectEdges(
-  doc: Y.Doc,
-  derived: Y.Doc,
-  nodeIds: ReadonlySet<string>,
-  current: readonly CanvasEdge[],
-): CanvasEdge[] {
+export interface EdgeProjectionInput {
+  doc: Y.Doc;
+  derived: Y.Doc;
+  /** The components drawn: a relationship to anything else is left out. */
+  nodeIds: ReadonlySet<string>;
+  selected: ReadonlySet<string>;
+  /** Whether edges carry their relationship type as a label (not when zoomed far out). */
+  labelled: boolean;
+  current: readonly CanvasEdge[];
+}
+
+export function projectEdges({
+  doc,
+  derived,
+  nodeIds,
+  selected,
+  labelled,
+  current,
+}: EdgeProjectionInput): CanvasEdge[] {
   const previous = new Map(current.map((edge) => [edge.id, edge]));
   const edges: CanvasEdge[] = [];
   const add = (id: string, from: string, to: string, data: RelationshipEdgeData) => {
     if (!nodeIds.has(from) || !nodeIds.has(to)) return;
     const old = previous.get(id);
+    const label = labelled ? data.label : undefined;
     if (
       old &&
       old.source === from &&
       old.target === to &&
+      old.label === label &&
       old.data?.status === data.status &&
       old.data.label === data.label
     ) {
@@ -274,7 +329,7 @@ export function projectEdges(
       id,
       source: from,
       target: to,
-      label: data.label,
+      label,
       class: `relationship ${data.origin} ${data.status}`,
       data,
     });
@@ -285,7 +340,8 @@ export function projectEdges(
   const overrides = readOverrides(doc);
   for (const { id, kind, from, to, subType } of readDerivedRelationships(derived)) {
     if (kind === 'hierarchical') continue;
+    if (kind === 'sibling' && !selected.has(from) && !selected.has(to)) continue;
     add(id, from, to, { origin: 'inferred', status: overrides[id] ?? 'inferred', label: subType });
   }
-  return edges;
+  return unlessUnchanged(edges, current);
 }

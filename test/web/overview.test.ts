@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import type { CanvasNode, KindStyle } from '../../web/src/editor/canvasModel.js';
+import { absoluteRects, componentAt, componentsIn } from '../../web/src/editor/overview.js';
+
+const style: KindStyle = { colour: '#00f', badge: 'X', container: false };
+const node = (
+  id: string,
+  x: number,
+  y: number,
+  size: { width: number; height: number },
+  parentId?: string,
+): CanvasNode => ({
+  id,
+  type: parentId === undefined && id === 'ns' ? 'container' : 'component',
+  position: { x, y },
+  ...size,
+  parentId,
+  data: {
+    kind: 'Deployment',
+    name: id,
+    style,
+    findings: { error: 0, warning: 0, info: 0 },
+    selectedBy: [],
+  },
+});
+
+// A namespace at (100, 100) holding `web` 20 px in; `db` on its own further right.
+const nodes = [
+  node('ns', 100, 100, { width: 400, height: 200 }),
+  node('web', 20, 40, { width: 200, height: 56 }, 'ns'),
+  node('db', 800, 100, { width: 200, height: 56 }),
+];
+
+describe('the overview', () => {
+  it('places children by their parent', () => {
+    expect(absoluteRects(nodes).get('web')).toEqual({ x: 120, y: 140, width: 200, height: 56 });
+  });
+
+  it('picks the innermost component under a point', () => {
+    expect(componentAt(nodes, { x: 130, y: 150 })?.id).toBe('web');
+    expect(componentAt(nodes, { x: 450, y: 280 })?.id).toBe('ns');
+    expect(componentAt(nodes, { x: 700, y: 120 })).toBeUndefined();
+  });
+
+  it('picks what a selection box touches', () => {
+    expect(componentsIn(nodes, { x: 300, y: 120, width: 600, height: 30 })).toEqual([
+      'ns',
+      'web',
+      'db',
+    ]);
+    expect(componentsIn(nodes, { x: 850, y: 0, width: 10, height: 10 })).toEqual([]);
+  });
+});

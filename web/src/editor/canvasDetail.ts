@@ -1,0 +1,20 @@
+/**
+ * How much the canvas draws of each node. Zoomed far out, a node is a few pixels wide and its
+ * text unreadable, so it is drawn as a plain shape in its kind's colour: a fitted view of a
+ * thousand components then builds a tenth of the elements, and pans without repainting text.
+ */
+import { getContext, setContext } from 'svelte';
+
+/** Below this zoom a node's name would be under 5 px tall. */
+export const COMPACT_BELOW_ZOOM = 0.4;
+
+export interface CanvasDetail {
+  readonly compact: boolean;
+}
+
+const key = Symbol('canvas detail');
+
+export const provideCanvasDetail = (detail: CanvasDetail): void => void setContext(key, detail);
+
+export const useCanvasDetail = (): CanvasDetail =>
+  getContext<CanvasDetail | undefined>(key) ?? { compact: false };
