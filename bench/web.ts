@@ -3,11 +3,12 @@
  *
  * Builds the client as `npm start` does, starts the compiled hub (pinned to core 0), writes the
  * design through a stock y-websocket client, then measures:
- * - first render: from navigation to the status "Saved", a node drawn and the next frame;
- * - remote edit: a rename written by the Node client until the other page shows it (polled
- *   every animation frame in the page), in the fitted view and zoomed in on the component;
- * - pan/zoom frame time: animation-frame intervals while the mouse wheel pans and zooms (60
- *   wheel steps, or as many as fit in 30 s);
+ * - first render: from navigation to the status "Saved", the design drawn (on the overview
+ *   canvas, as the fitted view is zoomed far out) and the next frame;
+ * - remote edits by the Node client until the other page has drawn them (polled every animation
+ *   frame in the page): moves in the fitted view, then renames zoomed in on the component;
+ * - pan/zoom: animation-frame intervals and each frame's main-thread work while the mouse wheel
+ *   pans and zooms (60 wheel steps, or as many as fit in 30 s);
  * - the gzipped size of the JavaScript the editor route loads.
  * Prints one JSON line; progress on stderr. Environment: BENCH_COMPONENTS (1000), BENCH_EDITS (40).
  *

@@ -82,14 +82,13 @@ const inferred = (id: string, kind: DerivedRelationship['kind'], from: string, t
 const edgesOf = (
   doc: Y.Doc,
   derived: Y.Doc,
-  options: { selected?: string[]; labelled?: boolean; current?: readonly CanvasEdge[] } = {},
+  options: { selected?: string[]; current?: readonly CanvasEdge[] } = {},
 ) =>
   projectEdges({
     doc,
     derived,
     nodeIds: new Set(['ns', 'web', 'db']),
     selected: new Set(options.selected ?? []),
-    labelled: options.labelled ?? true,
     current: options.current ?? [],
   });
 
@@ -158,13 +157,10 @@ describe('projectEdges', () => {
     ]);
   });
 
-  it('leaves labels out when zoomed far out, and returns the same array when unchanged', () => {
+  it('labels edges with their type, and returns the same array when unchanged', () => {
     const doc = design();
-    const labelled = edgesOf(doc, derived);
-    expect(labelled[0]!.label).toBe('network');
-    expect(edgesOf(doc, derived, { current: labelled })).toBe(labelled);
-    const bare = edgesOf(doc, derived, { labelled: false, current: labelled });
-    expect(bare[0]!.label).toBeUndefined();
-    expect(bare[0]!.data?.label).toBe('network');
+    const edges = edgesOf(doc, derived);
+    expect(edges[0]!.label).toBe('network');
+    expect(edgesOf(doc, derived, { current: edges })).toBe(edges);
   });
 });

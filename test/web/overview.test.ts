@@ -30,24 +30,25 @@ const nodes = [
   node('web', 20, 40, { width: 200, height: 56 }, 'ns'),
   node('db', 800, 100, { width: 200, height: 56 }),
 ];
+const rects = absoluteRects(nodes);
 
 describe('the overview', () => {
   it('places children by their parent', () => {
-    expect(absoluteRects(nodes).get('web')).toEqual({ x: 120, y: 140, width: 200, height: 56 });
+    expect(rects.get('web')).toEqual({ x: 120, y: 140, width: 200, height: 56 });
   });
 
   it('picks the innermost component under a point', () => {
-    expect(componentAt(nodes, { x: 130, y: 150 })?.id).toBe('web');
-    expect(componentAt(nodes, { x: 450, y: 280 })?.id).toBe('ns');
-    expect(componentAt(nodes, { x: 700, y: 120 })).toBeUndefined();
+    expect(componentAt(nodes, rects, { x: 130, y: 150 })?.id).toBe('web');
+    expect(componentAt(nodes, rects, { x: 450, y: 280 })?.id).toBe('ns');
+    expect(componentAt(nodes, rects, { x: 700, y: 120 })).toBeUndefined();
   });
 
   it('picks what a selection box touches', () => {
-    expect(componentsIn(nodes, { x: 300, y: 120, width: 600, height: 30 })).toEqual([
+    expect(componentsIn(nodes, rects, { x: 300, y: 120, width: 600, height: 30 })).toEqual([
       'ns',
       'web',
       'db',
     ]);
-    expect(componentsIn(nodes, { x: 850, y: 0, width: 10, height: 10 })).toEqual([]);
+    expect(componentsIn(nodes, rects, { x: 850, y: 0, width: 10, height: 10 })).toEqual([]);
   });
 });

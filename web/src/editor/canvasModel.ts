@@ -294,8 +294,6 @@ export interface EdgeProjectionInput {
   /** The components drawn: a relationship to anything else is left out. */
   nodeIds: ReadonlySet<string>;
   selected: ReadonlySet<string>;
-  /** Whether edges carry their relationship type as a label (not when zoomed far out). */
-  labelled: boolean;
   current: readonly CanvasEdge[];
 }
 
@@ -304,7 +302,6 @@ export function projectEdges({
   derived,
   nodeIds,
   selected,
-  labelled,
   current,
 }: EdgeProjectionInput): CanvasEdge[] {
   const previous = new Map(current.map((edge) => [edge.id, edge]));
@@ -312,12 +309,10 @@ export function projectEdges({
   const add = (id: string, from: string, to: string, data: RelationshipEdgeData) => {
     if (!nodeIds.has(from) || !nodeIds.has(to)) return;
     const old = previous.get(id);
-    const label = labelled ? data.label : undefined;
     if (
       old &&
       old.source === from &&
       old.target === to &&
-      old.label === label &&
       old.data?.status === data.status &&
       old.data.label === data.label
     ) {
@@ -329,7 +324,7 @@ export function projectEdges({
       id,
       source: from,
       target: to,
-      label,
+      label: data.label,
       class: `relationship ${data.origin} ${data.status}`,
       data,
     });

@@ -2,8 +2,8 @@
  * The design drawn zoomed far out, on one <canvas>. A fitted view of a large design shows every
  * component at once; as DOM that is a thousand node boxes and one SVG per relationship for the
  * browser to paint and rasterize on every pan. Drawn here, the same view costs a few hundred
- * rectangle and line calls per frame. The nodes stay in the DOM, without paint, so that
- * clicking, dragging and keyboard focus work as at any other zoom.
+ * rectangle and line calls per frame. Only the selected components stay Svelte Flow nodes (so
+ * they can be dragged); the others are picked here, by position (`componentAt`, `componentsIn`).
  */
 import type { Viewport } from '@xyflow/svelte';
 import type { CanvasEdge, CanvasNode, Rect } from './canvasModel';
@@ -18,8 +18,12 @@ export interface OverviewPalette {
   warning: string;
 }
 
+/** Absolute rectangles by node id, as `absoluteRects` works them out. */
+export type PlacedRects = ReadonlyMap<string, Rect>;
+
 export interface OverviewScene {
   nodes: readonly CanvasNode[];
+  rects: PlacedRects;
   edges: readonly CanvasEdge[];
   viewport: Viewport;
   /** The canvas element's size in CSS pixels. */
@@ -59,15 +63,18 @@ const overlaps = (a: Rect, b: Rect) =>
 /** The component drawn on top at a flow position: the innermost one, as children come last. */
 export function componentAt(
   nodes: readonly CanvasNode[],
+  rects: PlacedRects,
   point: { x: number; y: number },
 ): CanvasNode | undefined {
-  const rects = absoluteRects(nodes);
   return nodes.findLast((node) => overlaps(rects.get(node.id)!, { ...point, width: 0, height: 0 }));
 }
 
 /** Components a flow rectangle touches, as a selection box picks them. */
-export function componentsIn(nodes: readonly CanvasNode[], area: Rect): string[] {
-  const rects = absoluteRects(nodes);
+export function componentsIn(
+  nodes: readonly CanvasNode[],
+  rects: PlacedRects,
+  area: Rect,
+): string[] {
   return nodes.filter((node) => overlaps(rects.get(node.id)!, area)).map((node) => node.id);
 }
 
@@ -91,7 +98,7 @@ export function drawOverview(
   context: CanvasRenderingContext2D,
   scene: OverviewScene,
 ): OverviewDrawn {
-  const { viewport, pixelRatio, palette } = scene;
+  const { viewport, pixelRatio, palette, rects } = scene;
   context.setTransform(1, 0, 0, 1, 0, 0);
   context.clearRect(0, 0, context.canvas.width, context.canvas.height);
   context.setTransform(
@@ -104,7 +111,6 @@ export function drawOverview(
   );
   const screenPixel = 1 / viewport.zoom;
   const visible = visibleArea(scene);
-  const rects = absoluteRects(scene.nodes);
   const shown = scene.nodes.filter((node) => overlaps(rects.get(node.id)!, visible));
 
   drawContainers(context, shown, rects, screenPixel);
@@ -117,7 +123,7 @@ export function drawOverview(
 function drawContainers(
   context: CanvasRenderingContext2D,
   shown: readonly CanvasNode[],
-  rects: Map<string, Rect>,
+  rects: PlacedRects,
   screenPixel: number,
 ) {
   context.lineWidth = screenPixel;
@@ -137,7 +143,7 @@ function drawContainers(
 function drawEdges(
   context: CanvasRenderingContext2D,
   edges: readonly CanvasEdge[],
-  rects: Map<string, Rect>,
+  rects: PlacedRects,
   visible: Rect,
   screenPixel: number,
   palette: OverviewPalette,
@@ -183,7 +189,7 @@ function drawEdges(
 function drawComponents(
   context: CanvasRenderingContext2D,
   shown: readonly CanvasNode[],
-  rects: Map<string, Rect>,
+  rects: PlacedRects,
   palette: OverviewPalette,
 ) {
   const byColour = new Map<string, Rect[]>();
@@ -212,7 +218,7 @@ function drawComponents(
 function drawMarks(
   context: CanvasRenderingContext2D,
   shown: readonly CanvasNode[],
-  rects: Map<string, Rect>,
+  rects: PlacedRects,
   screenPixel: number,
   palette: OverviewPalette,
 ) {
