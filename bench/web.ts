@@ -2,7 +2,8 @@
  * `npm run bench:web`: the editor in headless Chromium with a 1,000-component design.
  *
  * Builds the client as `npm start` does, starts the compiled hub (pinned to core 0), writes the
- * design through a stock y-websocket client, then measures:
+ * design through a stock y-websocket client, waits until the hub has inferred its relationships,
+ * then measures:
  * - first render: from navigation to the status "Saved", the design drawn (on the overview
  *   canvas, as the fitted view is zoomed far out) and the next frame;
  * - remote edits by the Node client until the other page has drawn them (polled every animation
@@ -25,8 +26,9 @@ import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { newComponent } from '../shared/design/componentDefaults.js';
 import { DesignKey, writeComponent, writeLayout } from '../shared/design/convert.js';
+import { DerivedKey } from '../shared/design/derived.js';
 import type { Component, JsonObject } from '../shared/design/model.js';
-import { designRoom } from '../shared/rooms.js';
+import { designRoom, derivedRoom } from '../shared/rooms.js';
 import { screenPoint } from '../test/helpers/canvas.js';
 import { CHROMIUM_LAUNCH } from '../test/helpers/chromium.js';
 import { tempDataDir } from './lib/dataDir.js';
@@ -67,6 +69,9 @@ function writeApps(doc: Y.Doc, count: number): void {
     writeLayout(doc, id, { x: (index % COLUMNS) * 240, y: Math.floor(index / COLUMNS) * 100 });
   }
 }
+
+/** What the hub infers for `writeApps`: each app's Service, ConfigMap and Secret relate to its Deployment. */
+const relationshipsOf = (count: number) => Math.floor(count / 4) * 3 + Math.max(0, (count % 4) - 1);
 
 /** Labels and configuration tying an app's four components together. */
 function defaultsFor(kind: string, app: string): Partial<Component> {
@@ -113,6 +118,20 @@ const writer = new WebsocketProvider(hub.wsUrl, designRoom(designId), doc, {
 if (!(await waitUntil(() => writer.synced, 10_000))) throw new Error('the writer did not sync');
 doc.transact(() => writeApps(doc, COMPONENTS));
 log(`wrote ${COMPONENTS} components`);
+// Opening a design the hub is still working out is a different measurement (the hub's
+// inference competes with the page for the cores): wait until the derived room is complete.
+const derived = new Y.Doc();
+const derivedReader = new WebsocketProvider(hub.wsUrl, derivedRoom(designId), derived, {
+  WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+  disableBc: true,
+});
+const inferred = derived.getMap(DerivedKey.relationships);
+if (!(await waitUntil(() => inferred.size === relationshipsOf(COMPONENTS), 120_000))) {
+  throw new Error(
+    `the hub inferred ${inferred.size} relationships, not ${relationshipsOf(COMPONENTS)}`,
+  );
+}
+derivedReader.destroy();
 
 const browser = await chromium.launch(CHROMIUM_LAUNCH);
 const open = async () => {

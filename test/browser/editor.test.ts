@@ -310,6 +310,30 @@ describe('the design editor in Chromium', () => {
     await expect.poll(() => ada.locator('.svelte-flow__node').count()).toBe(3);
   });
 
+  it('opens a design too large to fit at a readable zoom straight into the overview', async () => {
+    const { hub, browser } = await startEditorHub();
+    const settings = Array.from(
+      { length: 160 },
+      (_, index) => `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: settings-${index} }\n`,
+    );
+    const designId = await importDesign(hub.url, settings.join('---\n'));
+    // Any page of the hub's origin, to install the counter below before the editor loads.
+    const ada = await openPage(browser, `${hub.url}/healthz`, ADA);
+    // Svelte Flow drawing every node once, only to hide it a frame later, is what made a large
+    // design slow to open; the most nodes ever attached at once tells whether it happened.
+    await ada.addInitScript(`
+      window.mostFlowNodes = 0;
+      new MutationObserver(() => {
+        const drawn = document.querySelectorAll('.svelte-flow__node').length;
+        window.mostFlowNodes = Math.max(window.mostFlowNodes, drawn);
+      }).observe(document, { childList: true, subtree: true });
+    `);
+    await ada.goto(`${hub.url}/designs/${designId}`);
+    const overview = ada.locator('.overview');
+    await expect.poll(() => overview.getAttribute('data-components')).toBe('160');
+    expect(await ada.evaluate(() => (window as { mostFlowNodes?: number }).mostFlowNodes)).toBe(0);
+  });
+
   it('draws a relationship between two handles as the type picked', async () => {
     const { hub, browser } = await startEditorHub();
     const designId = await importDesign(hub.url, `${WEB_DEPLOYMENT}---\n${SETTINGS}`);
