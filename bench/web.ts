@@ -27,6 +27,7 @@ import * as Y from 'yjs';
 import { newComponent } from '../shared/design/componentDefaults.js';
 import { DesignKey, writeComponent, writeLayout } from '../shared/design/convert.js';
 import { DerivedKey } from '../shared/design/derived.js';
+import { COMPONENT_SIZE } from '../shared/design/layeredLayout.js';
 import type { Component, JsonObject } from '../shared/design/model.js';
 import { designRoom, derivedRoom } from '../shared/rooms.js';
 import { screenPoint } from '../test/helpers/canvas.js';
@@ -40,8 +41,6 @@ import { createDesign, startWeft } from './lib/weftHub.js';
 const COMPONENTS = Number(process.env.BENCH_COMPONENTS ?? 1_000);
 const EDITS = Number(process.env.BENCH_EDITS ?? 40);
 const COLUMNS = 40;
-/** The size the editor gives a component that is not a container. */
-const NODE_SIZE = { width: 200, height: 56 };
 /** Generous: the point is to measure slow edits, not to give up on them. */
 const EDIT_TIMEOUT_MS = 60_000;
 const PAN_BUDGET_MS = 30_000;
@@ -167,8 +166,8 @@ async function timeRemoteMoves(page: Page): Promise<number[]> {
   for (let move = 0; move < EDITS; move++) {
     const to = spot(move);
     const at = await screenPoint(page, {
-      x: to.x + NODE_SIZE.width / 2,
-      y: to.y + NODE_SIZE.height / 2,
+      x: to.x + COMPONENT_SIZE.width / 2,
+      y: to.y + COMPONENT_SIZE.height / 2,
     });
     const painted = page.waitForFunction(
       (point) => {
@@ -230,8 +229,8 @@ async function zoomInOn(page: Page, point: { x: number; y: number }): Promise<vo
 const moveLatencies = await timeRemoteMoves(second.page);
 const lastSpot = spot(EDITS - 1);
 await zoomInOn(second.page, {
-  x: lastSpot.x + NODE_SIZE.width / 2,
-  y: lastSpot.y + NODE_SIZE.height / 2,
+  x: lastSpot.x + COMPONENT_SIZE.width / 2,
+  y: lastSpot.y + COMPONENT_SIZE.height / 2,
 });
 const renameLatencies = await timeRemoteRenames(second.page);
 const moves = summarize(moveLatencies);

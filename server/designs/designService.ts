@@ -11,7 +11,11 @@ import {
   writeLayout,
   writeMeta,
 } from '../../shared/design/convert.js';
-import { gridLayout } from '../../shared/design/gridLayout.js';
+import {
+  COMPONENT_SIZE,
+  CONTAINER_MIN_SIZE,
+  layeredLayout,
+} from '../../shared/design/layeredLayout.js';
 import {
   ManifestError,
   parseManifests,
@@ -25,7 +29,7 @@ import {
   readFindings,
   type DerivedRelationship,
 } from '../../shared/design/derived.js';
-import type { DesignContent } from '../../shared/design/model.js';
+import type { Component, DesignContent, LayoutEntry } from '../../shared/design/model.js';
 import type { RelationshipDefinition } from '../../shared/relationships/definition.js';
 import {
   RelationshipEngine,
@@ -135,8 +139,10 @@ export class DesignService {
 
   /**
    * Creates a design from Kubernetes manifests: one component per object (kinds nobody knows
-   * are kept as they are; custom resources take the model of their imported CRD), each namespaced one placed in its Namespace when the import has
-   * one, laid out on a grid. Throws a 400 naming the document and line of anything unusable.
+   * are kept as they are; custom resources take the model of their imported CRD), each
+   * namespaced one placed in its Namespace when the import has one, laid out along the
+   * relationships inference finds. Throws a 400 naming the document and line of anything
+   * unusable.
    */
   async importManifests(input: DesignCreate, text: string): Promise<DesignRecord> {
     let objects;
@@ -160,7 +166,22 @@ export class DesignService {
       const parent = component.namespace && namespaces.get(component.namespace);
       if (parent) component.parent = parent;
     }
-    return this.create(input, { components, layout: gridLayout(components) });
+    return this.create(input, { components, layout: this.layOut(components) });
+  }
+
+  /** Positions for new components: ranked along the relationships inference finds among them. */
+  private layOut(components: readonly Component[]): Record<string, LayoutEntry> {
+    const engine = new RelationshipEngine(this.definitions);
+    engine.update({ upserted: components, removed: [] });
+    const parents = new Set(components.map((component) => component.parent));
+    const boxes = components.map(({ id, parent, model, kind }) => ({
+      id,
+      parent,
+      ...(parents.has(id) || this.models.drawnAsContainer(model, kind)
+        ? CONTAINER_MIN_SIZE
+        : COMPONENT_SIZE),
+    }));
+    return Object.fromEntries(layeredLayout(boxes, engine.relationships.values()));
   }
 
   /** The design as multi-document Kubernetes YAML. */

@@ -93,6 +93,12 @@ export class ModelRegistry {
     return found;
   }
 
+  /** Whether the editor draws `kind` as a container (a Namespace); unknown kinds it does not. */
+  drawnAsContainer(modelName: string, kind: string): boolean {
+    const components = this.models.get(modelName)?.components ?? [];
+    return components.some((c) => c.kind === kind && c.style.shape === 'container');
+  }
+
   /** The model that defines `kind` at `apiVersion`, or undefined if none does. */
   modelOf(apiVersion: string, kind: string): string | undefined {
     for (const model of this.models.values()) {

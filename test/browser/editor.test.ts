@@ -1,9 +1,11 @@
-import type { Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { api, createDesign, importDesign, type DesignJson } from '../helpers/api.js';
 import { screenPoint } from '../helpers/canvas.js';
 import {
   ADA,
+  dragBy,
+  dragTo,
   GRACE,
   nodeNamed,
   openEditor,
@@ -12,6 +14,7 @@ import {
   startEditorHub,
 } from '../helpers/editor.js';
 import { waitFor } from '../helpers/wait.js';
+import { SETTINGS, SHOP_NAMESPACE, WEB_DEPLOYMENT, WEB_SERVICE } from '../helpers/webManifests.js';
 
 interface StoredComponent {
   id: string;
@@ -21,18 +24,6 @@ interface StoredComponent {
     spec?: { replicas?: number; template?: { spec?: { containers?: { image?: string }[] } } };
   };
 }
-
-const WEB_DEPLOYMENT = `apiVersion: apps/v1
-kind: Deployment
-metadata: { name: web, namespace: default, labels: { app: web } }
-spec:
-  replicas: 2
-  selector: { matchLabels: { app: web } }
-  template:
-    metadata: { labels: { app: web } }
-    spec:
-      containers: [{ name: app, image: "nginx:1.27" }]
-`;
 
 async function components(base: string, designId: string): Promise<StoredComponent[]> {
   const { body } = await api<{ components: StoredComponent[] }>(
@@ -45,26 +36,6 @@ async function components(base: string, designId: string): Promise<StoredCompone
 
 const deploymentOf = async (base: string, designId: string) =>
   (await components(base, designId)).find((component) => component.kind === 'Deployment');
-
-const SHOP_NAMESPACE = `apiVersion: v1
-kind: Namespace
-metadata: { name: shop }
----
-${WEB_DEPLOYMENT.replace('namespace: default', 'namespace: shop')}`;
-
-const WEB_SERVICE = `apiVersion: v1
-kind: Service
-metadata: { name: web, namespace: default }
-spec:
-  selector: { app: web }
-  ports: [{ port: 80 }]
-`;
-
-const SETTINGS = `apiVersion: v1
-kind: ConfigMap
-metadata: { name: settings, namespace: default }
-data: { mode: fast }
-`;
 
 interface Detail {
   components: { id: string; name: string }[];
@@ -87,20 +58,6 @@ async function paintedAt(page: Page, point: { x: number; y: number }): Promise<b
       context.getImageData((at.x - box.left) * ratio, (at.y - box.top) * ratio, 1, 1).data[3]! > 0
     );
   }, point);
-}
-
-/** Drags with the mouse from the middle of `handle` to a point on the page. */
-async function dragTo(page: Page, handle: Locator, x: number, y: number) {
-  const box = (await handle.boundingBox())!;
-  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-  await page.mouse.down();
-  await page.mouse.move(x, y, { steps: 12 });
-  await page.mouse.up();
-}
-
-async function dragBy(page: Page, handle: Locator, dx: number, dy: number) {
-  const box = (await handle.boundingBox())!;
-  await dragTo(page, handle, box.x + box.width / 2 + dx, box.y + box.height / 2 + dy);
 }
 
 /** Fills a property field and commits it the way a person does: by leaving the field. */

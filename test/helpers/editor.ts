@@ -4,7 +4,7 @@
  * throws fails the test.
  */
 import { mkdir } from 'node:fs/promises';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { expect, inject, onTestFinished } from 'vitest';
 import { launchBrowser } from './browser.js';
 import { startTestHub, type TestHub } from './hub.js';
@@ -60,4 +60,19 @@ export const nodeNamed = (page: Page, name: string) =>
 export async function screenshot(page: Page, name: string): Promise<void> {
   await mkdir('test-artifacts', { recursive: true });
   await page.screenshot({ path: `test-artifacts/${name}.png` });
+}
+
+/** Drags with the mouse from the middle of `handle` to a point on the page. */
+export async function dragTo(page: Page, handle: Locator, x: number, y: number) {
+  const box = (await handle.boundingBox())!;
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(x, y, { steps: 12 });
+  await page.mouse.up();
+}
+
+/** Drags `handle` by an offset on the page. */
+export async function dragBy(page: Page, handle: Locator, dx: number, dy: number) {
+  const box = (await handle.boundingBox())!;
+  await dragTo(page, handle, box.x + box.width / 2 + dx, box.y + box.height / 2 + dy);
 }

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { api, type DesignJson } from '../helpers/api.js';
 import { startTestHub } from '../helpers/hub.js';
+import { COMPONENT_SIZE } from '../../shared/design/layeredLayout.js';
 
 const MANIFESTS = `apiVersion: v1
 kind: Namespace
@@ -81,7 +82,7 @@ function objectsOf(text: string): unknown[] {
 }
 
 describe('manifests in and out', () => {
-  it('imports every object as a component, placed in its Namespace, laid out without overlaps', async () => {
+  it('imports every object as a component, placed in its Namespace, laid out along its relationships without overlaps', async () => {
     const { url } = await startTestHub();
     const created = await importYaml(url, MANIFESTS);
     expect(created.status).toBe(201);
@@ -100,13 +101,31 @@ describe('manifests in and out', () => {
     for (const component of design.components.slice(1)) {
       expect(component).toMatchObject({ namespace: 'shop', parent: namespace.id });
     }
-    const positions = design.components.map((c) => design.layout[c.id]);
-    expect(positions.every(Boolean)).toBe(true);
-    expect(new Set(positions.map((p) => `${p!.x},${p!.y}`)).size).toBe(positions.length);
     // Inference sees the imported design at once.
-    expect(design.relationships).toContainEqual(
-      expect.objectContaining({ subType: 'network', origin: 'inferred' }),
+    const network = design.relationships.find(
+      (relationship) => relationship.subType === 'network' && relationship.origin === 'inferred',
     );
+    expect(network).toBeDefined();
+    // Laid out along what relates: the Service ranks before the Deployment it selects, and
+    // every component sits below the Namespace's title, none covering another.
+    const at = (id: string) => design.layout[id]!;
+    expect(at(network!.from).x + COMPONENT_SIZE.width).toBeLessThan(at(network!.to).x);
+    const children = design.components.slice(1).map((c) => ({ ...at(c.id), ...COMPONENT_SIZE }));
+    for (const child of children) {
+      expect(child.x).toBeGreaterThan(at(namespace.id).x);
+      expect(child.y).toBeGreaterThanOrEqual(at(namespace.id).y + 40);
+    }
+    const overlapping = children.filter((a, i) =>
+      children.some(
+        (b, j) =>
+          i !== j &&
+          a.x < b.x + b.width &&
+          b.x < a.x + a.width &&
+          a.y < b.y + b.height &&
+          b.y < a.y + a.height,
+      ),
+    );
+    expect(overlapping).toEqual([]);
   });
 
   it('exports the design as the same manifests, every field kept', async () => {

@@ -19,17 +19,16 @@ import {
 } from '../../../shared/design/convert';
 import type { LayoutEntry } from '../../../shared/design/model';
 import {
+  COMPONENT_SIZE,
+  CONTAINER_MIN_SIZE,
+  CONTAINER_PADDING,
+} from '../../../shared/design/layeredLayout';
+import {
   DerivedKey,
   readDerivedRelationships,
   type DerivedRelationship,
 } from '../../../shared/design/derived';
 import type { PresentUser } from '../../../shared/presence';
-
-export const NODE_WIDTH = 200;
-export const NODE_HEIGHT = 56;
-/** Space kept between a container's right and bottom edges and its children. */
-const CONTAINER_PADDING = 24;
-const CONTAINER_MIN = { width: 320, height: 180 };
 
 export interface KindStyle {
   colour: string;
@@ -150,13 +149,13 @@ function measure(
     let rect: Rect;
     const frozen = frozenSizes.get(entry.id);
     if (!kids && !styleOf(entry.kind).container) {
-      rect = { x: entry.x, y: entry.y, width: NODE_WIDTH, height: NODE_HEIGHT };
+      rect = { x: entry.x, y: entry.y, ...COMPONENT_SIZE };
     } else if (frozen) rect = { x: entry.x, y: entry.y, ...frozen };
     else if (entry.w !== undefined && entry.h !== undefined) {
       rect = { x: entry.x, y: entry.y, width: entry.w, height: entry.h };
     } else {
-      let right = entry.x + CONTAINER_MIN.width;
-      let bottom = entry.y + CONTAINER_MIN.height;
+      let right = entry.x + CONTAINER_MIN_SIZE.width;
+      let bottom = entry.y + CONTAINER_MIN_SIZE.height;
       for (const kid of kids ?? []) {
         const inner = rectOf(kid);
         right = Math.max(right, inner.x + inner.width + CONTAINER_PADDING);

@@ -8,15 +8,17 @@ import {
   DesignKey,
   readComponentById,
   readLayoutMap,
+  readUserRelationships,
   writeComponent,
   writeLayout,
 } from '../../../shared/design/convert';
+import { asDesignRelationships, readDerivedRelationships } from '../../../shared/design/derived';
 import { moveComponent, removeComponents } from '../../../shared/design/edits';
+import { COMPONENT_SIZE, layeredLayout } from '../../../shared/design/layeredLayout';
 import { newId } from '../../../shared/ids';
 import type { Component, LayoutEntry } from '../../../shared/design/model';
 import type { ComponentKind } from '../api';
-import { autoLayout } from './autoLayout';
-import type { CanvasEdge, CanvasNode } from './canvasModel';
+import type { CanvasNode } from './canvasModel';
 import type { DesignSession } from './designSession.svelte';
 
 /** How far a pasted copy sits from its original. */
@@ -109,13 +111,22 @@ export function pasteComponents(session: DesignSession, clipboard: Clipboard): s
   return [...newIds.values()];
 }
 
-/** Lays the whole design out again; containers size themselves around their children. */
-export function layOut(
-  session: DesignSession,
-  nodes: readonly CanvasNode[],
-  edges: readonly CanvasEdge[],
-): void {
-  const positions = autoLayout(nodes, edges);
+/**
+ * Lays the whole design out again along its relationships (people's and the inferred ones not
+ * rejected); containers size themselves around their children.
+ */
+export function layOut(session: DesignSession, nodes: readonly CanvasNode[]): void {
+  const boxes = nodes.map(({ id, parentId, width, height }) => ({
+    id,
+    parent: parentId,
+    width: width ?? COMPONENT_SIZE.width,
+    height: height ?? COMPONENT_SIZE.height,
+  }));
+  const links = [
+    ...readUserRelationships(session.doc),
+    ...asDesignRelationships(readDerivedRelationships(session.derived)),
+  ];
+  const positions = layeredLayout(boxes, links);
   session.edit(() => {
     for (const [id, { x, y }] of positions) moveComponent(session.doc, id, x, y);
   });

@@ -1,0 +1,153 @@
+import type { Page } from 'playwright-core';
+import { describe, expect, inject, it } from 'vitest';
+import { api, importDesign } from '../helpers/api.js';
+import { ADA, dragBy, GRACE, nodeNamed, openEditor, startEditorHub } from '../helpers/editor.js';
+import { startTestHub } from '../helpers/hub.js';
+import { WEB_DEPLOYMENT, WEB_SERVICE } from '../helpers/webManifests.js';
+
+interface LayoutDetail {
+  components: {
+    id: string;
+    kind: string;
+    name: string;
+    config: { spec?: { replicas?: number } };
+  }[];
+  layout: Record<string, { x: number; y: number }>;
+}
+
+/** Svelte Flow's pan and zoom of a page, as its viewport element's transform. */
+const viewOf = (page: Page) =>
+  page.locator('.svelte-flow__viewport').evaluate((element) => getComputedStyle(element).transform);
+
+/** Where the hub has the web Service and Deployment. */
+async function webPlaces(hubUrl: string, designId: string) {
+  const { body } = await api<LayoutDetail>(hubUrl, 'GET', `/api/designs/${designId}`);
+  const placeOf = (kind: string) =>
+    body.layout[body.components.find((component) => component.kind === kind)!.id]!;
+  return { service: placeOf('Service'), deployment: placeOf('Deployment') };
+}
+
+/** Pans a page with the mouse wheel, as a trackpad would. */
+async function pan(page: Page, dx: number, dy: number) {
+  const pane = (await page.locator('.svelte-flow').boundingBox())!;
+  await page.mouse.move(pane.x + pane.width / 2, pane.y + pane.height / 2);
+  await page.mouse.wheel(dx, dy);
+}
+
+describe('the editor’s view and connection in Chromium', () => {
+  it('follows a collaborator’s viewport until one pans by hand', async () => {
+    const { hub, browser } = await startEditorHub();
+    const designId = await importDesign(hub.url, `${WEB_DEPLOYMENT}---\n${WEB_SERVICE}`);
+    const ada = await openEditor(browser, hub, designId, ADA);
+    const grace = await openEditor(browser, hub, designId, GRACE);
+    await ada.getByRole('button', { name: 'Follow Grace' }).click();
+    const following = ada.getByRole('button', { name: /^Following Grace/ });
+    await following.waitFor();
+
+    const before = await viewOf(ada);
+    await pan(grace, 300, 200);
+    await grace.keyboard.down('Control');
+    await grace.mouse.wheel(0, -200);
+    await grace.keyboard.up('Control');
+    await expect
+      .poll(async () => {
+        const [adaView, graceView] = await Promise.all([viewOf(ada), viewOf(grace)]);
+        return graceView !== before && adaView === graceView;
+      })
+      .toBe(true);
+
+    await pan(ada, -200, 0);
+    await following.waitFor({ state: 'detached' });
+  });
+
+  it('fits the design back into view with Shift+1', async () => {
+    const { hub, browser } = await startEditorHub();
+    const designId = await importDesign(hub.url, WEB_DEPLOYMENT);
+    const ada = await openEditor(browser, hub, designId, ADA);
+    const web = nodeNamed(ada, 'web');
+    await web.waitFor();
+    for (let step = 0; step < 10 && (await web.count()) > 0; step++) await pan(ada, 600, 600);
+    // Svelte Flow draws only what is in view: the node is gone once panned away.
+    await web.waitFor({ state: 'detached' });
+
+    await ada.keyboard.press('Shift+Digit1');
+    await web.waitFor();
+    const pane = (await ada.locator('.svelte-flow').boundingBox())!;
+    await expect
+      .poll(async () => {
+        const box = (await web.boundingBox())!;
+        return (
+          box.x >= pane.x &&
+          box.y >= pane.y &&
+          box.x + box.width <= pane.x + pane.width &&
+          box.y + box.height <= pane.y + pane.height
+        );
+      })
+      .toBe(true);
+  });
+
+  it('lays the design out again on demand, and one undo takes the whole layout back', async () => {
+    const { hub, browser } = await startEditorHub();
+    const designId = await importDesign(hub.url, `${WEB_DEPLOYMENT}---\n${WEB_SERVICE}`);
+    const ada = await openEditor(browser, hub, designId, ADA);
+    await ada.locator('.svelte-flow__edge.inferred').waitFor({ state: 'attached' });
+    // The import is already ranked: the Service before the Deployment it selects.
+    const imported = await webPlaces(hub.url, designId);
+    expect(imported.service.x).toBeLessThan(imported.deployment.x);
+
+    // Dragged past the Deployment, the Service is out of order…
+    const service = nodeNamed(ada, 'web').filter({ hasText: 'Service' });
+    await dragBy(ada, service, 500, 150);
+    await expect
+      .poll(async () => {
+        const { service, deployment } = await webPlaces(hub.url, designId);
+        return service.x > deployment.x;
+      })
+      .toBe(true);
+    const dragged = await webPlaces(hub.url, designId);
+
+    // …until Auto-layout ranks it first again.
+    await ada.getByRole('button', { name: 'Auto-layout' }).click();
+    await expect
+      .poll(async () => {
+        const { service, deployment } = await webPlaces(hub.url, designId);
+        return service.x < deployment.x;
+      })
+      .toBe(true);
+
+    await ada.keyboard.press('Control+z');
+    await expect.poll(() => webPlaces(hub.url, designId)).toEqual(dragged);
+  });
+
+  it('keeps edits made while the hub is down and merges everyone’s when it is back', async () => {
+    const { hub, browser } = await startEditorHub();
+    const designId = await importDesign(hub.url, WEB_DEPLOYMENT);
+    const ada = await openEditor(browser, hub, designId, ADA);
+    const grace = await openEditor(browser, hub, designId, GRACE);
+    await nodeNamed(grace, 'web').click();
+
+    await hub.close();
+    for (const page of [ada, grace]) {
+      await page.getByText('Offline — changes kept locally').waitFor();
+    }
+    await ada.getByRole('button', { name: 'Add Deployment' }).click();
+    const replicas = grace.getByLabel('Replicas', { exact: true });
+    await replicas.fill('7');
+    await replicas.press('Tab');
+    expect(await ada.getByText('Offline — changes kept locally').count()).toBe(1);
+
+    // The same hub again: same data, same address, so the pages reconnect by themselves.
+    const port = Number(new URL(hub.url).port);
+    const back = await startTestHub({ data: hub.data, port, webRoot: inject('webRoot') });
+    for (const page of [ada, grace]) {
+      await page.locator('[data-status="saved"]').waitFor({ timeout: 20_000 });
+    }
+    await nodeNamed(grace, 'deployment').waitFor();
+    const { body } = await api<LayoutDetail>(back.url, 'GET', `/api/designs/${designId}`);
+    expect(body.components.map((component) => component.name).sort()).toEqual([
+      'deployment',
+      'web',
+    ]);
+    expect(body.components.find((c) => c.name === 'web')!.config.spec?.replicas).toBe(7);
+  });
+});
