@@ -65,6 +65,18 @@ export const readAckPayload = (decoder: decoding.Decoder): Uint8Array =>
  * @example isSaved(doc, ackPayload)
  */
 export function isSaved(doc: Y.Doc, durableStateVector: Uint8Array): boolean {
-  const durableClock = Y.decodeStateVector(durableStateVector).get(doc.clientID) ?? 0;
-  return durableClock >= Y.getState(doc.store, doc.clientID);
+  return covers(durableStateVector, new Map([[doc.clientID, Y.getState(doc.store, doc.clientID)]]));
+}
+
+/**
+ * True when the durable state vector holds each client's edits up to the clock given.
+ * @example covers(ackPayload, Y.decodeStateVector(Y.encodeStateVector(restoredDoc)))
+ */
+export function covers(
+  durableStateVector: Uint8Array,
+  clocks: ReadonlyMap<number, number>,
+): boolean {
+  const durable = Y.decodeStateVector(durableStateVector);
+  for (const [client, clock] of clocks) if ((durable.get(client) ?? 0) < clock) return false;
+  return true;
 }

@@ -27,6 +27,24 @@ async function webPlaces(hubUrl: string, designId: string) {
   return { service: placeOf('Service'), deployment: placeOf('Deployment') };
 }
 
+/** How many updates the page's local copy of a design holds in IndexedDB. */
+const localUpdates = (page: Page, designId: string) =>
+  page.evaluate(
+    (name) =>
+      new Promise<number>((resolve, reject) => {
+        const opening = indexedDB.open(name);
+        opening.onerror = () => reject(opening.error);
+        opening.onsuccess = () => {
+          const counting = opening.result.transaction('updates').objectStore('updates').count();
+          counting.onsuccess = () => {
+            opening.result.close();
+            resolve(counting.result);
+          };
+        };
+      }),
+    `weft:design:${designId}`,
+  );
+
 /** Pans a page with the mouse wheel, as a trackpad would. */
 async function pan(page: Page, dx: number, dy: number) {
   const pane = (await page.locator('.svelte-flow').boundingBox())!;
@@ -149,5 +167,32 @@ describe('the editor’s view and connection in Chromium', () => {
       'web',
     ]);
     expect(body.components.find((c) => c.name === 'web')!.config.spec?.replicas).toBe(7);
+  });
+
+  it('keeps edits made offline in this browser after the tab is closed, and sends them later', async () => {
+    const { hub, browser } = await startEditorHub();
+    const designId = await importDesign(hub.url, WEB_DEPLOYMENT);
+    const ada = await openEditor(browser, hub, designId, ADA);
+    await hub.close();
+    await ada.getByText('Offline — changes kept locally').waitFor();
+    const stored = () => localUpdates(ada, designId);
+    const before = await stored();
+    await ada.getByRole('button', { name: 'Add Deployment' }).click();
+    await nodeNamed(ada, 'deployment').waitFor();
+    await expect.poll(stored).toBeGreaterThan(before);
+    await ada.close();
+
+    const port = Number(new URL(hub.url).port);
+    const back = await startTestHub({ data: hub.data, port, webRoot: inject('webRoot') });
+    const names = async () => {
+      const { body } = await api<LayoutDetail>(back.url, 'GET', `/api/designs/${designId}`);
+      return body.components.map((component) => component.name).sort();
+    };
+    expect(await names()).toEqual(['web']);
+    // Opening the design again in the same browser sends what it kept.
+    const again = await ada.context().newPage();
+    await again.goto(`${back.url}/designs/${designId}`);
+    await again.locator('[data-status="saved"]').waitFor();
+    expect(await names()).toEqual(['deployment', 'web']);
   });
 });

@@ -1,12 +1,15 @@
 /**
  * One open design: its document and its derived document, each synced with the hub through
  * the stock y-websocket provider, plus what the editor shows about the connection. Local edits
- * go through `edit` so that undo tracks exactly this person's changes.
+ * go through `edit` so that undo tracks exactly this person's changes. An editing session also
+ * keeps the design in this browser's IndexedDB, so edits made offline survive closing the tab
+ * and reach the hub the next time the design is opened here.
  */
+import { IndexeddbPersistence } from 'y-indexeddb';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { DesignKey } from '../../../shared/design/convert';
-import { isSaved, readAckPayload } from '../../../shared/messages';
+import { covers, readAckPayload } from '../../../shared/messages';
 import { ACKS_PARAM, CloseCode, MessageType, READONLY_PARAM } from '../../../shared/protocol';
 import { derivedRoom, designRoom } from '../../../shared/rooms';
 
@@ -17,6 +20,9 @@ export interface SessionOptions {
   /** Viewers sync and watch, and the hub drops any update they send. */
   readOnly?: boolean;
 }
+
+/** The IndexedDB database that keeps a design's local copy. */
+export const localCopyName = (designId: string): string => `weft:design:${designId}`;
 
 /** The hub's WebSocket endpoint on the origin this page came from. */
 export const hubSocketUrl = (): string =>
@@ -39,6 +45,12 @@ export class DesignSession {
 
   private connected = false;
   private durable: Uint8Array | null = null;
+  private readonly localCopy: IndexeddbPersistence | null;
+  /**
+   * The clocks of what the local copy restored: it may hold edits made offline in an earlier
+   * visit, so "Saved" waits until the hub's acknowledgement covers them too.
+   */
+  private restored = new Map<number, number>();
 
   constructor(
     readonly designId: string,
@@ -69,10 +81,21 @@ export class DesignSession {
     });
     this.provider.on('closed', ({ code, reason }) => {
       this.closedReason = reason || `closed with code ${code}`;
-      if (code === CloseCode.notFound) this.status = 'gone';
+      if (code === CloseCode.notFound) {
+        this.status = 'gone';
+        void this.localCopy?.clearData();
+      }
     });
-    this.doc.on('update', (_update, origin) => {
-      if (origin === this.localOrigin) this.refreshStatus();
+    this.localCopy = options.readOnly
+      ? null
+      : new IndexeddbPersistence(localCopyName(designId), this.doc);
+    this.doc.on('update', (update: Uint8Array, origin: unknown) => {
+      // The local copy restores in one transaction of its own: what it adds is what may not
+      // have reached the hub yet.
+      if (origin === this.localCopy) {
+        this.restored = Y.decodeStateVector(Y.encodeStateVectorFromUpdate(update));
+      }
+      if (origin === this.localOrigin || origin === this.localCopy) this.refreshStatus();
     });
     this.undoManager = new Y.UndoManager(
       [DesignKey.components, DesignKey.layout, DesignKey.relationships, DesignKey.overrides].map(
@@ -99,6 +122,7 @@ export class DesignSession {
   }
 
   destroy(): void {
+    void this.localCopy?.destroy();
     this.undoManager.destroy();
     this.provider.destroy();
     this.derivedProvider.destroy();
@@ -114,9 +138,11 @@ export class DesignSession {
     else this.status = 'saving';
   }
 
-  /** The hub's last acknowledgement covers every edit made here. */
+  /** The hub's last acknowledgement covers every edit made here, now or in an earlier visit. */
   private isDurable(): boolean {
-    if (Y.getState(this.doc.store, this.doc.clientID) === 0) return true;
-    return this.durable !== null && isSaved(this.doc, this.durable);
+    const own = Y.getState(this.doc.store, this.doc.clientID);
+    if (own === 0 && this.restored.size === 0) return true;
+    const wanted = new Map([...this.restored, [this.doc.clientID, own]]);
+    return this.durable !== null && covers(this.durable, wanted);
   }
 }
