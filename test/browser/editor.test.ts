@@ -361,6 +361,33 @@ describe('the design editor in Chromium', () => {
     await ada.getByRole('alert').filter({ hasText: 'Not saved' }).waitFor();
     expect((await deploymentOf(hub.url, designId))?.config.spec?.replicas).toBe(2);
   });
+
+  it('edits settings through a form generated from the kind’s schema, refusing invalid values', async () => {
+    const { hub, browser } = await startEditorHub();
+    const designId = await importDesign(hub.url, WEB_SERVICE);
+    const ada = await openEditor(browser, hub, designId, ADA);
+    await nodeNamed(ada, 'web').click();
+    const specOf = async () =>
+      (await components(hub.url, designId))[0]!.config.spec as Record<string, unknown>;
+
+    // Set fields show at once; the selector is a string map, edited as lines.
+    await expect.poll(() => ada.getByLabel(/^Selector/).inputValue()).toBe('app=web');
+    // The rest of the Service's schema waits under "More settings": a choice from its enum…
+    await ada.getByText(/^More settings \(\d+\)$/).click();
+    await ada.getByLabel('Type', { exact: true }).selectOption('NodePort');
+    await expect.poll(async () => (await specOf()).type).toBe('NodePort');
+    // …and a number the schema says is whole: a fraction is reported and never written.
+    const port = ada.getByLabel('Health check node port', { exact: true });
+    await port.fill('1.5');
+    await port.press('Tab');
+    await ada.getByRole('alert').filter({ hasText: 'takes a whole number' }).waitFor();
+    await port.fill('30080');
+    await port.press('Tab');
+    await expect.poll(async () => (await specOf()).healthCheckNodePort).toBe(30080);
+    await screenshot(ada, 'editor-settings');
+    expect(await ada.getByRole('alert').filter({ hasText: 'whole number' }).count()).toBe(0);
+    expect((await specOf()).selector).toEqual({ app: 'web' });
+  });
 });
 
 describe('the designs list in Chromium', () => {

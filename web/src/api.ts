@@ -1,4 +1,5 @@
 /** Thin client for the hub's REST API; errors carry the hub's `{error:{code,message}}`. */
+import type { JsonObject } from '../../shared/design/model';
 import type { PresentUser } from '../../shared/presence';
 
 export interface DesignSummary {
@@ -80,3 +81,27 @@ export const importDesign = (name: string, yaml: string): Promise<DesignSummary>
 
 export const listComponentKinds = (model: string): Promise<ComponentKind[]> =>
   request(`/api/models/${encodeURIComponent(model)}/components`);
+
+const schemas = new Map<string, Promise<JsonObject>>();
+
+/**
+ * The JSON Schema of one kind's resource. Schemas do not change while the page is open, so each
+ * is fetched once; a failed fetch is forgotten so the next asks again.
+ */
+export function componentSchema(
+  model: string,
+  kind: string,
+  apiVersion: string,
+): Promise<JsonObject> {
+  const key = `${model}/${kind}/${apiVersion}`;
+  let schema = schemas.get(key);
+  if (!schema) {
+    const path = `/api/models/${encodeURIComponent(model)}/components/${encodeURIComponent(kind)}`;
+    schema = request<{ schema: JsonObject }>(
+      `${path}?apiVersion=${encodeURIComponent(apiVersion)}`,
+    ).then((definition) => definition.schema);
+    schema.catch(() => schemas.delete(key));
+    schemas.set(key, schema);
+  }
+  return schema;
+}

@@ -17,8 +17,6 @@ const POD_SPEC_PATHS: Record<string, string[]> = {
   CronJob: ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
 };
 
-const SCALABLE = new Set(['Deployment', 'ReplicaSet', 'StatefulSet']);
-
 export interface ContainerFields {
   image: string;
   /** Container ports, comma-separated. */
@@ -31,7 +29,6 @@ export interface ContainerFields {
   memoryLimit: string;
 }
 
-export const hasReplicas = (kind: string) => SCALABLE.has(kind);
 export const runsContainers = (kind: string) => kind in POD_SPEC_PATHS;
 
 function at(object: JsonObject, path: readonly string[]): JsonObject {
@@ -40,8 +37,12 @@ function at(object: JsonObject, path: readonly string[]): JsonObject {
   return current;
 }
 
-/** A deep copy with the object at `path` (created as needed) passed to `change`. */
-function editAt(component: Component, path: readonly string[], change: (o: JsonObject) => void) {
+/** A deep copy with the object at `path` of its `config` (created as needed) passed to `change`. */
+export function editAt(
+  component: Component,
+  path: readonly string[],
+  change: (o: JsonObject) => void,
+) {
   const copy = structuredClone(component);
   let current = copy.config;
   for (const step of path) {
@@ -61,15 +62,6 @@ function editAt(component: Component, path: readonly string[], change: (o: JsonO
 function firstContainer(component: Component): JsonObject {
   const containers = at(component.config, POD_SPEC_PATHS[component.kind] ?? []).containers;
   return Array.isArray(containers) ? asJsonObject(containers[0]) : {};
-}
-
-export function readReplicas(component: Component): number | undefined {
-  const replicas = at(component.config, ['spec']).replicas;
-  return typeof replicas === 'number' ? replicas : undefined;
-}
-
-export function writeReplicas(component: Component, replicas: number): Component {
-  return editAt(component, ['spec'], (spec) => (spec.replicas = replicas));
 }
 
 export function readContainer(component: Component): ContainerFields {
