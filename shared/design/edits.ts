@@ -15,6 +15,26 @@ export function moveComponent(doc: Y.Doc, componentId: string, x: number, y: num
   if (entry.get('y') !== y) entry.set('y', y);
 }
 
+/** Places a container and sets the size it was given by hand; the entry is updated in place. */
+export function resizeComponent(
+  doc: Y.Doc,
+  componentId: string,
+  { x, y, w, h }: { x: number; y: number; w: number; h: number },
+): void {
+  moveComponent(doc, componentId, x, y);
+  const entry = doc.getMap<unknown>(DesignKey.layout).get(componentId) as Y.Map<unknown>;
+  if (entry.get('w') !== w) entry.set('w', w);
+  if (entry.get('h') !== h) entry.set('h', h);
+}
+
+/** Lets a container size itself around its children again, dropping a size given by hand. */
+export function forgetSize(doc: Y.Doc, componentId: string): void {
+  const entry = doc.getMap<unknown>(DesignKey.layout).get(componentId);
+  if (!(entry instanceof Y.Map)) return;
+  if (entry.has('w')) entry.delete('w');
+  if (entry.has('h')) entry.delete('h');
+}
+
 /** Puts a component inside a container, or back at the top level with `undefined`. */
 export function setParent(doc: Y.Doc, componentId: string, parentId: string | undefined): void {
   const component = doc.getMap<unknown>(DesignKey.components).get(componentId);

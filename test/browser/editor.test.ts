@@ -44,7 +44,7 @@ interface Detail {
 
 interface LayoutDetail {
   components: { id: string; kind: string; name: string; parent?: string }[];
-  layout: Record<string, { x: number; y: number }>;
+  layout: Record<string, { x: number; y: number; w?: number; h?: number }>;
 }
 
 /** Whether the overview canvas has painted the pixel at a point of the page. */
@@ -118,6 +118,53 @@ describe('the design editor in Chromium', () => {
     const web = await deploymentOf(hub.url, designId);
     expect(web?.config.spec?.template?.spec?.containers?.[0]?.image).toBe('nginx:1.28');
     await expect.poll(() => grace.getByLabel('Replicas', { exact: true }).inputValue()).toBe('2');
+  });
+
+  it('resizes a selected container by its handles, never over its children, and undo takes it back', async () => {
+    const { hub, browser } = await startEditorHub();
+    const designId = await importDesign(hub.url, SHOP_NAMESPACE);
+    const ada = await openEditor(browser, hub, designId, ADA);
+    const detail = async () =>
+      (await api<LayoutDetail>(hub.url, 'GET', `/api/designs/${designId}`)).body;
+    const { components, layout: imported } = await detail();
+    const namespaceId = components.find((c) => c.kind === 'Namespace')!.id;
+    const webId = components.find((c) => c.name === 'web')!.id;
+    const shop = nodeNamed(ada, 'shop');
+    const widthBefore = await shop.evaluate((element) => (element as HTMLElement).offsetWidth);
+    await shop.locator('.title').click();
+
+    // The bottom-right corner makes it larger, and the canvas draws the size stored.
+    await dragBy(ada, shop.locator('.svelte-flow__resize-control.handle.bottom.right'), 160, 100);
+    await expect
+      .poll(async () => (await detail()).layout[namespaceId]!.w ?? 0)
+      .toBeGreaterThan(widthBefore + 50);
+    const stored = (await detail()).layout[namespaceId]!;
+    await expect
+      .poll(() => shop.evaluate((element) => (element as HTMLElement).offsetWidth))
+      .toBe(stored.w);
+
+    // Still selected: the top-left corner, pulled in past its child, stops short of it.
+    await dragBy(ada, shop.locator('.svelte-flow__resize-control.handle.top.left'), 400, 300);
+    await expect.poll(async () => (await detail()).layout[namespaceId]!.h).not.toBe(stored.h);
+    const { layout } = await detail();
+    expect(layout[namespaceId]!.x).toBeLessThanOrEqual(layout[webId]!.x - 24);
+    expect(layout[namespaceId]!.y).toBeLessThanOrEqual(layout[webId]!.y - 24);
+    expect(layout[webId]).toEqual(imported[webId]);
+
+    await ada.keyboard.press('Control+z');
+    await ada.keyboard.press('Control+z');
+    await expect
+      .poll(async () => (await detail()).layout[namespaceId])
+      .toEqual(imported[namespaceId]);
+
+    // Auto-layout sizes containers around their children again.
+    await dragBy(ada, shop.locator('.svelte-flow__resize-control.handle.bottom.right'), 120, 80);
+    await expect.poll(async () => (await detail()).layout[namespaceId]!.w).toBeDefined();
+    await ada.getByRole('button', { name: 'Auto-layout' }).click();
+    await expect.poll(async () => (await detail()).layout[namespaceId]!.w).toBeUndefined();
+    await expect
+      .poll(() => shop.evaluate((element) => (element as HTMLElement).offsetWidth))
+      .toBe(widthBefore);
   });
 
   it('nests by dragging into and out of a container, and moves a container with its children', async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { writeComponent, writeLayout } from '../../shared/design/convert.js';
+import { forgetSize, resizeComponent } from '../../shared/design/edits.js';
 import { writeDerivedRelationship, type DerivedRelationship } from '../../shared/design/derived.js';
 import type { Component } from '../../shared/design/model.js';
 import {
@@ -120,6 +121,21 @@ describe('projectNodes', () => {
     const selected = project(doc, first, ['db']);
     expect(selected.find((node) => node.id === 'db')!.selected).toBe(true);
     expect(selected.find((node) => node.id === 'ns')).toBe(first.find((node) => node.id === 'ns'));
+  });
+
+  it('draws a container at the size given by hand, but never smaller than its children need', () => {
+    const doc = design();
+    const sizeOf = () => {
+      const ns = project(doc).find((node) => node.id === 'ns')!;
+      return { width: ns.width, height: ns.height };
+    };
+    // web sits at (40, 60) inside: 40 + 200 + 24 wide and 60 + 56 + 24 tall at least.
+    resizeComponent(doc, 'ns', { x: 100, y: 100, w: 600, h: 400 });
+    expect(sizeOf()).toEqual({ width: 600, height: 400 });
+    resizeComponent(doc, 'ns', { x: 100, y: 100, w: 100, h: 50 });
+    expect(sizeOf()).toEqual({ width: 264, height: 140 });
+    forgetSize(doc, 'ns');
+    expect(sizeOf()).toEqual({ width: 320, height: 180 });
   });
 
   it('hides all but the selected components when the overview draws them', () => {

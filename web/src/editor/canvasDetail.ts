@@ -10,6 +10,12 @@ export const COMPACT_BELOW_ZOOM = 0.4;
 
 export interface CanvasDetail {
   readonly compact: boolean;
+  /** Whether this person may change the design (containers then show resize handles). */
+  readonly editable: boolean;
+  /** Stores a container's new size, from Svelte Flow's resize (position relative to its parent). */
+  resize(id: string, rect: { x: number; y: number; width: number; height: number }): void;
+  /** Called as a resize starts, so letting go of the handle does not count as a click. */
+  startResize(): void;
 }
 
 const key = Symbol('canvas detail');
@@ -17,4 +23,9 @@ const key = Symbol('canvas detail');
 export const provideCanvasDetail = (detail: CanvasDetail): void => void setContext(key, detail);
 
 export const useCanvasDetail = (): CanvasDetail =>
-  getContext<CanvasDetail | undefined>(key) ?? { compact: false };
+  getContext<CanvasDetail | undefined>(key) ?? {
+    compact: false,
+    editable: false,
+    resize: () => {},
+    startResize: () => {},
+  };

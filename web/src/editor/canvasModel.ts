@@ -151,11 +151,10 @@ function measure(
     if (!kids && !styleOf(entry.kind).container) {
       rect = { x: entry.x, y: entry.y, ...COMPONENT_SIZE };
     } else if (frozen) rect = { x: entry.x, y: entry.y, ...frozen };
-    else if (entry.w !== undefined && entry.h !== undefined) {
-      rect = { x: entry.x, y: entry.y, width: entry.w, height: entry.h };
-    } else {
-      let right = entry.x + CONTAINER_MIN_SIZE.width;
-      let bottom = entry.y + CONTAINER_MIN_SIZE.height;
+    else {
+      // A size given by hand is kept, but never hides a child.
+      let right = entry.x + (entry.w ?? CONTAINER_MIN_SIZE.width);
+      let bottom = entry.y + (entry.h ?? CONTAINER_MIN_SIZE.height);
       for (const kid of kids ?? []) {
         const inner = rectOf(kid);
         right = Math.max(right, inner.x + inner.width + CONTAINER_PADDING);

@@ -13,7 +13,7 @@ import {
   writeLayout,
 } from '../../../shared/design/convert';
 import { asDesignRelationships, readDerivedRelationships } from '../../../shared/design/derived';
-import { moveComponent, removeComponents } from '../../../shared/design/edits';
+import { forgetSize, moveComponent, removeComponents } from '../../../shared/design/edits';
 import { COMPONENT_SIZE, layeredLayout } from '../../../shared/design/layeredLayout';
 import { newId } from '../../../shared/ids';
 import type { Component, LayoutEntry } from '../../../shared/design/model';
@@ -128,6 +128,10 @@ export function layOut(session: DesignSession, nodes: readonly CanvasNode[]): vo
   ];
   const positions = layeredLayout(boxes, links);
   session.edit(() => {
-    for (const [id, { x, y }] of positions) moveComponent(session.doc, id, x, y);
+    // The layout sizes containers around their children, so sizes given by hand give way.
+    for (const [id, { x, y }] of positions) {
+      moveComponent(session.doc, id, x, y);
+      forgetSize(session.doc, id);
+    }
   });
 }
