@@ -53,10 +53,12 @@ async function paintedAt(page: Page, point: { x: number; y: number }): Promise<b
     const canvas = document.querySelector<HTMLCanvasElement>('.overview')!;
     const box = canvas.getBoundingClientRect();
     const ratio = canvas.width / box.width;
-    const context = canvas.getContext('2d')!;
-    return (
-      context.getImageData((at.x - box.left) * ratio, (at.y - box.top) * ratio, 1, 1).data[3]! > 0
-    );
+    // The pixel is copied out rather than read from the page's canvas, which would slow its
+    // drawing (and make Chromium warn) once read back repeatedly.
+    const probe = document.createElement('canvas').getContext('2d', { willReadFrequently: true })!;
+    const [x, y] = [(at.x - box.left) * ratio, (at.y - box.top) * ratio];
+    probe.drawImage(canvas, x, y, 1, 1, 0, 0, 1, 1);
+    return probe.getImageData(0, 0, 1, 1).data[3]! > 0;
   }, point);
 }
 

@@ -1,7 +1,15 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, inject, it } from 'vitest';
 import { api, importDesign } from '../helpers/api.js';
-import { ADA, dragBy, GRACE, nodeNamed, openEditor, startEditorHub } from '../helpers/editor.js';
+import {
+  ADA,
+  dragBy,
+  GRACE,
+  nodeNamed,
+  openEditor,
+  startEditorHub,
+  untilSaved,
+} from '../helpers/editor.js';
 import { startTestHub } from '../helpers/hub.js';
 import { WEB_DEPLOYMENT, WEB_SERVICE } from '../helpers/webManifests.js';
 
@@ -116,13 +124,10 @@ describe('the editor’s view and connection in Chromium', () => {
     // Dragged past the Deployment, the Service is out of order…
     const service = nodeNamed(ada, 'web').filter({ hasText: 'Service' });
     await dragBy(ada, service, 500, 150);
-    await expect
-      .poll(async () => {
-        const { service, deployment } = await webPlaces(hub.url, designId);
-        return service.x > deployment.x;
-      })
-      .toBe(true);
+    // The drag writes as it goes: only once all of it is saved is its end on the hub.
+    await untilSaved(ada);
     const dragged = await webPlaces(hub.url, designId);
+    expect(dragged.service.x).toBeGreaterThan(dragged.deployment.x);
 
     // …until Auto-layout ranks it first again.
     await ada.getByRole('button', { name: 'Auto-layout' }).click();

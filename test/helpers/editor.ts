@@ -34,8 +34,15 @@ export async function openPage(browser: Browser, url: string, person?: Person): 
   }
   const page = await context.newPage();
   const errors: string[] = [];
+  const warnings: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
-  onTestFinished(() => expect(errors, 'errors thrown in the page').toEqual([]));
+  page.on('console', (message) => {
+    if (message.type() === 'warning') warnings.push(message.text());
+  });
+  onTestFinished(() => {
+    expect(errors, 'errors thrown in the page').toEqual([]);
+    expect(warnings, 'warnings logged by the page').toEqual([]);
+  });
   await page.goto(url);
   return page;
 }
@@ -75,4 +82,9 @@ export async function dragTo(page: Page, handle: Locator, x: number, y: number) 
 export async function dragBy(page: Page, handle: Locator, dx: number, dy: number) {
   const box = (await handle.boundingBox())!;
   await dragTo(page, handle, box.x + box.width / 2 + dx, box.y + box.height / 2 + dy);
+}
+
+/** Waits until the hub has acknowledged everything this page wrote (the status says Saved). */
+export async function untilSaved(page: Page): Promise<void> {
+  await expect.poll(() => page.locator('[data-status]').getAttribute('data-status')).toBe('saved');
 }

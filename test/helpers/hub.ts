@@ -53,6 +53,11 @@ export interface ChildHub {
   wsUrl: string;
   /** Resolves with the exit code (or the signal name) once the process has exited. */
   exited: Promise<number | string>;
+  /**
+   * Sends `signal` and resolves with the exit code (or signal name); a hub still running after
+   * `timeoutMs` fails the test with what it logged, rather than hanging it.
+   */
+  stop(signal: NodeJS.Signals, timeoutMs?: number): Promise<number | string>;
   stderr(): string;
 }
 
@@ -98,5 +103,16 @@ export async function spawnHub(args: string[], options: SpawnOptions = {}): Prom
       reject(new Error(`hub exited (${code}) before listening:\n${stderr}`)),
     );
   });
-  return { process: child, url, wsUrl: wsUrlOf(url), exited, stderr: () => stderr };
+  const stop = async (signal: NodeJS.Signals, timeoutMs = 15_000) => {
+    child.kill(signal);
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`hub still running ${timeoutMs} ms after ${signal}:\n${stderr}`)),
+        timeoutMs,
+      );
+    });
+    return Promise.race([exited, late]).finally(() => clearTimeout(timer));
+  };
+  return { process: child, url, wsUrl: wsUrlOf(url), exited, stop, stderr: () => stderr };
 }

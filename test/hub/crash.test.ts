@@ -16,8 +16,7 @@ describe('durability of a hub process', () => {
     const components = writer.doc.getMap('components');
     for (let i = 0; i < 500; i++) components.set(`c${i}`, { replicas: i });
     await writer.saved();
-    first.process.kill('SIGKILL');
-    expect(await first.exited).toBe('SIGKILL');
+    expect(await first.stop('SIGKILL')).toBe('SIGKILL');
     writer.destroy();
 
     const second = await spawnHub(['--data', data]);
@@ -42,8 +41,7 @@ describe('durability of a hub process', () => {
       watcher.doc.on('update', check);
       check();
     });
-    first.process.kill('SIGTERM');
-    expect(await first.exited).toBe(0);
+    expect(await first.stop('SIGTERM')).toBe(0);
     await waitFor(() => watcher.closes.some((c) => c.code === CloseCode.goingAway), {
       what: 'the 1001 close',
     });

@@ -16,7 +16,7 @@ const FILE_SIZE_LIMIT = 3_000_000;
 const TOO_LARGE = 'x'.repeat(4_000_000);
 
 const persistErrors = async (url: string): Promise<number> => {
-  const text = await (await fetch(`${url}/metrics`)).text();
+  const text = await (await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(5_000) })).text();
   return Number(/^weft_persist_errors_total (\d+)$/m.exec(text)?.[1] ?? NaN);
 };
 
@@ -50,8 +50,7 @@ describe('a store that refuses writes', () => {
     expect(isSaved(editor.doc, editor.lastAck()!)).toBe(false);
     expect((await fetch(`${hub.url}/healthz`)).status).toBe(200);
 
-    hub.process.kill('SIGTERM');
-    expect(await hub.exited).toBe(0);
+    expect(await hub.stop('SIGTERM')).toBe(0);
     editor.destroy();
     other.destroy();
 

@@ -55,8 +55,7 @@ describe('sandbox start-up', () => {
     const kubeconfig = await readFile(kubeconfigPath, 'utf8');
     expect(kubeconfig).toMatch(/server: https:\/\/127\.0\.0\.1:\d+/);
     expect(kubeconfig).toContain('current-context: sandbox');
-    hub.process.kill('SIGTERM');
-    expect(await hub.exited).toBe(0);
+    expect(await hub.stop('SIGTERM')).toBe(0);
   });
 
   it('runs alone as `weft sandbox`, and keeps its token and objects for the next start', async () => {
