@@ -33,6 +33,14 @@ function takenNames(doc: Y.Doc, kind: string): Set<string> {
   return names;
 }
 
+/**
+ * Every component of the design, for select all: read from the document, so a component pasted
+ * or received a moment ago counts even before the canvas has drawn it.
+ */
+export const allComponentIds = (session: DesignSession): string[] => [
+  ...session.doc.getMap<unknown>(DesignKey.components).keys(),
+];
+
 /** The namespace a component dropped into `parentId` belongs to, if that is a Namespace. */
 function namespaceOf(doc: Y.Doc, parentId: string | undefined): string | undefined {
   const parent = parentId ? readComponentById(doc, parentId) : undefined;
