@@ -11,7 +11,8 @@
  * - pan/zoom: animation-frame intervals and each frame's main-thread work while the mouse wheel
  *   pans and zooms (60 wheel steps, or as many as fit in 30 s);
  * - the gzipped size of the JavaScript the editor route loads.
- * Prints one JSON line; progress on stderr. Environment: BENCH_COMPONENTS (1000), BENCH_EDITS (40).
+ * Prints one JSON line; progress on stderr. Environment: BENCH_COMPONENTS (1000), BENCH_EDITS (40),
+ * BENCH_TRACE (a file to write a Chromium performance trace of the pan/zoom part to).
  *
  * The design is what a real one of that size looks like: apps of four components (a Deployment,
  * the Service selecting it, and the ConfigMap and Secret it reads), so about three inferred
@@ -30,7 +31,7 @@ import { DerivedKey } from '../shared/design/derived.js';
 import { COMPONENT_SIZE } from '../shared/design/layeredLayout.js';
 import type { Component, JsonObject } from '../shared/design/model.js';
 import { designRoom, derivedRoom } from '../shared/rooms.js';
-import { screenPoint } from '../test/helpers/canvas.js';
+import { overviewPaintedAt, screenPoint } from '../test/helpers/canvas.js';
 import { CHROMIUM_LAUNCH } from '../test/helpers/chromium.js';
 import { tempDataDir } from './lib/dataDir.js';
 import { waitUntil } from './lib/pace.js';
@@ -169,19 +170,10 @@ async function timeRemoteMoves(page: Page): Promise<number[]> {
       x: to.x + COMPONENT_SIZE.width / 2,
       y: to.y + COMPONENT_SIZE.height / 2,
     });
-    const painted = page.waitForFunction(
-      (point) => {
-        const canvas = document.querySelector<HTMLCanvasElement>('.overview')!;
-        const box = canvas.getBoundingClientRect();
-        const ratio = canvas.width / box.width;
-        const pixel = canvas
-          .getContext('2d')!
-          .getImageData((point.x - box.left) * ratio, (point.y - box.top) * ratio, 1, 1).data;
-        return pixel[3]! > 0;
-      },
-      at,
-      { polling: 'raf', timeout: EDIT_TIMEOUT_MS },
-    );
+    const painted = page.waitForFunction(overviewPaintedAt, at, {
+      polling: 'raf',
+      timeout: EDIT_TIMEOUT_MS,
+    });
     const started = performance.now();
     writeLayout(doc, TRACKED, to);
     await painted;
@@ -237,6 +229,26 @@ const moves = summarize(moveLatencies);
 const renames = summarize(renameLatencies);
 log(`remote edit p50 ${moves.p50} ms moving (fitted), ${renames.p50} ms renaming (zoomed in)`);
 
+// A collaborator moving their pointer publishes it up to once a frame; the second page, zoomed
+// in, draws that cursor. How much of its main thread that costs (Chromium's own account of task
+// time) shows whether it redoes work in proportion to the design for each pointer move.
+const viewer = await second.page.context().newCDPSession(second.page);
+await viewer.send('Performance.enable');
+const busySeconds = async () =>
+  (await viewer.send('Performance.getMetrics')).metrics.find(
+    (metric) => metric.name === 'TaskDuration',
+  )!.value;
+const busyBefore = await busySeconds();
+const sweepStarted = performance.now();
+for (let sweep = 0; sweep < 4; sweep++) {
+  await first.page.mouse.move(200, 200 + sweep * 100);
+  await first.page.mouse.move(1200, 250 + sweep * 100, { steps: 60 });
+}
+const viewerBusy = {
+  busy: round(((await busySeconds()) - busyBefore) * 1000, 1),
+  of: round(performance.now() - sweepStarted, 1),
+};
+
 // Pan and zoom with the wheel while recording, in the page, the interval between animation
 // frames and each frame's main-thread work: from its first wheel event to a task posted from
 // requestAnimationFrame, which runs once style, layout and paint of that frame are done.
@@ -264,6 +276,8 @@ await page.evaluate(`{
     requestAnimationFrame(tick);
   });
 }`);
+const tracePath = process.env.BENCH_TRACE;
+if (tracePath) await browser.startTracing(page, { path: tracePath, screenshots: false });
 // Bounded in time as well: a page that drops frames badly would otherwise take many minutes.
 const panDeadline = performance.now() + PAN_BUDGET_MS;
 for (let step = 0; step < 60 && performance.now() < panDeadline; step++) {
@@ -279,6 +293,7 @@ const { frames, work } = await page.evaluate(() => {
   return { frames: recorded.benchFrames.slice(2), work: recorded.benchWork };
 });
 const frameP95 = percentile95(frames);
+if (tracePath) await browser.stopTracing();
 
 await browser.close();
 writer.destroy();
@@ -302,6 +317,7 @@ console.log(
       max: round(Math.max(...frames), 1),
     },
     panFrameWorkMs: { ...summarize(work), p95: round(percentile95(work), 1) },
+    viewerBusyWhileOtherPointsMs: viewerBusy,
     panFrameTargetP95Ms: 16,
     editorJsGzipKB: round(editorJsGzipBytes / 1024, 1),
     editorBudgetKB: 400,

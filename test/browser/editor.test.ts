@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { api, createDesign, importDesign, type DesignJson } from '../helpers/api.js';
-import { screenPoint } from '../helpers/canvas.js';
+import { overviewPaintedAt, screenPoint } from '../helpers/canvas.js';
 import {
   ADA,
   dragBy,
@@ -45,21 +45,6 @@ interface Detail {
 interface LayoutDetail {
   components: { id: string; kind: string; name: string; parent?: string }[];
   layout: Record<string, { x: number; y: number; w?: number; h?: number }>;
-}
-
-/** Whether the overview canvas has painted the pixel at a point of the page. */
-async function paintedAt(page: Page, point: { x: number; y: number }): Promise<boolean> {
-  return page.evaluate((at) => {
-    const canvas = document.querySelector<HTMLCanvasElement>('.overview')!;
-    const box = canvas.getBoundingClientRect();
-    const ratio = canvas.width / box.width;
-    // The pixel is copied out rather than read from the page's canvas, which would slow its
-    // drawing (and make Chromium warn) once read back repeatedly.
-    const probe = document.createElement('canvas').getContext('2d', { willReadFrequently: true })!;
-    const [x, y] = [(at.x - box.left) * ratio, (at.y - box.top) * ratio];
-    probe.drawImage(canvas, x, y, 1, 1, 0, 0, 1, 1);
-    return probe.getImageData(0, 0, 1, 1).data[3]! > 0;
-  }, point);
 }
 
 /** Fills a property field and commits it the way a person does: by leaving the field. */
@@ -294,8 +279,18 @@ describe('the design editor in Chromium', () => {
       x: body.layout[web.id]!.x + 100,
       y: body.layout[web.id]!.y + 28,
     });
-    expect(await paintedAt(ada, webAt)).toBe(true);
-    expect(await paintedAt(ada, { x: pane.x + 5, y: pane.y + 5 })).toBe(false);
+    await expect.poll(() => ada.evaluate(overviewPaintedAt, webAt)).toBe(true);
+    // Painted by a worker: the page handed its canvas over, so it cannot draw on it itself.
+    const paintedBy = await ada.evaluate(() => {
+      try {
+        document.querySelector<HTMLCanvasElement>('.overview')!.getContext('2d');
+        return 'page';
+      } catch {
+        return 'worker';
+      }
+    });
+    expect(paintedBy).toBe('worker');
+    expect(await ada.evaluate(overviewPaintedAt, { x: pane.x + 5, y: pane.y + 5 })).toBe(false);
 
     // A click picks the component under it, which Svelte Flow then holds, so it can be dragged.
     await ada.mouse.click(webAt.x, webAt.y);

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { CanvasNode, KindStyle } from '../../web/src/editor/canvasModel.js';
-import { absoluteRects, componentAt, componentsIn } from '../../web/src/editor/overview.js';
+import type { CanvasEdge, CanvasNode, KindStyle } from '../../web/src/editor/canvasModel.js';
+import {
+  absoluteRects,
+  componentAt,
+  componentsIn,
+  overviewShapes,
+} from '../../web/src/editor/overview.js';
 
 const style: KindStyle = { colour: '#00f', badge: 'X', container: false };
 const node = (
@@ -50,5 +55,41 @@ describe('the overview', () => {
       'db',
     ]);
     expect(componentsIn(nodes, rects, { x: 850, y: 0, width: 10, height: 10 })).toEqual([]);
+  });
+
+  it('turns the design into plain shapes: blocks where they are drawn, lines handle to handle', () => {
+    const marked = nodes.map((n) =>
+      n.id === 'web'
+        ? { ...n, selected: true, data: { ...n.data, findings: { error: 0, warning: 2, info: 0 } } }
+        : n.id === 'db'
+          ? { ...n, data: { ...n.data, selectedBy: [{ name: 'Grace', color: '#0090ff' }] } }
+          : n,
+    );
+    const edges: CanvasEdge[] = [
+      {
+        id: 'e',
+        source: 'web',
+        target: 'db',
+        data: { origin: 'inferred', status: 'accepted', label: 'network' },
+      },
+      {
+        id: 'gone',
+        source: 'web',
+        target: 'missing',
+        data: { origin: 'user', status: 'user', label: 'x' },
+      },
+    ];
+    const { blocks, lines } = overviewShapes(marked, absoluteRects(marked), edges);
+    expect(
+      blocks.map((block) => [block.container, block.selected, block.selectedBy, block.finding]),
+    ).toEqual([
+      [true, false, undefined, undefined],
+      [false, true, undefined, 'warning'],
+      [false, false, '#0090ff', undefined],
+    ]);
+    expect(blocks[1]).toMatchObject({ x: 120, y: 140, width: 200, height: 56, colour: '#00f' });
+    expect(lines).toEqual([
+      { from: { x: 320, y: 168 }, to: { x: 800, y: 128 }, status: 'accepted' },
+    ]);
   });
 });

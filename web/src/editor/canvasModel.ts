@@ -29,6 +29,7 @@ import {
   type DerivedRelationship,
 } from '../../../shared/design/derived';
 import type { PresentUser } from '../../../shared/presence';
+import { samePeople, type RemoteSelections } from './peers';
 
 export interface KindStyle {
   colour: string;
@@ -50,7 +51,7 @@ export interface ComponentNodeData extends Record<string, unknown> {
   style: KindStyle;
   findings: FindingCounts;
   /** Other people who have this component selected. */
-  selectedBy: PresentUser[];
+  selectedBy: readonly PresentUser[];
 }
 
 export type CanvasNode = Node<ComponentNodeData, 'component' | 'container'>;
@@ -77,7 +78,7 @@ export interface NodeProjectionInput {
   doc: Y.Doc;
   derived: Y.Doc;
   styleOf: (kind: string) => KindStyle;
-  selectedBy: ReadonlyMap<string, PresentUser[]>;
+  selectedBy: RemoteSelections;
   /** What this page has selected. */
   selected: ReadonlySet<string>;
   /**
@@ -180,9 +181,6 @@ function parentsFirst(entries: Map<string, Entry>, children: Map<string, Entry[]
   return ordered;
 }
 
-const samePresence = (a: PresentUser[], b: PresentUser[]) =>
-  a.length === b.length && a.every((p, i) => p.name === b[i]!.name && p.color === b[i]!.color);
-
 function sameData(a: ComponentNodeData, b: ComponentNodeData): boolean {
   return (
     a.kind === b.kind &&
@@ -192,7 +190,7 @@ function sameData(a: ComponentNodeData, b: ComponentNodeData): boolean {
     a.findings.error === b.findings.error &&
     a.findings.warning === b.findings.warning &&
     a.findings.info === b.findings.info &&
-    samePresence(a.selectedBy, b.selectedBy)
+    samePeople(a.selectedBy, b.selectedBy)
   );
 }
 

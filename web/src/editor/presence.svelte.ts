@@ -5,15 +5,9 @@
  */
 import type { Viewport, XYPosition } from '@xyflow/svelte';
 import type { Awareness } from 'y-protocols/awareness';
-import { AWARENESS_USER_FIELD, presentUser, type PresentUser } from '../../../shared/presence';
+import { AWARENESS_USER_FIELD } from '../../../shared/presence';
 import type { Identity } from '../lib/identity.svelte';
-
-export interface Peer extends PresentUser {
-  clientId: number;
-  cursor?: XYPosition;
-  selection: string[];
-  viewport?: Viewport;
-}
+import { peerOf, remoteSelections, type Peer, type RemoteSelections } from './peers';
 
 interface LocalState {
   [AWARENESS_USER_FIELD]: Identity;
@@ -22,29 +16,11 @@ interface LocalState {
   viewport?: Viewport;
 }
 
-const isPoint = (value: unknown): value is XYPosition =>
-  typeof (value as XYPosition)?.x === 'number' && typeof (value as XYPosition)?.y === 'number';
-
-const isViewport = (value: unknown): value is Viewport =>
-  isPoint(value) && typeof (value as Viewport).zoom === 'number';
-
-function peerOf(clientId: number, state: Record<string, unknown>): Peer | undefined {
-  const user = presentUser(state);
-  if (!user) return undefined;
-  return {
-    clientId,
-    ...user,
-    cursor: isPoint(state.cursor) ? state.cursor : undefined,
-    selection: Array.isArray(state.selection)
-      ? state.selection.filter((id): id is string => typeof id === 'string')
-      : [],
-    viewport: isViewport(state.viewport) ? state.viewport : undefined,
-  };
-}
-
 export class PresenceTracker {
   /** Everyone else here, in the order they arrived. */
   peers = $state<Peer[]>([]);
+  /** What they have selected; a new value only when that changes (see `remoteSelections`). */
+  selections = $state.raw<RemoteSelections>(new Map());
   private frame = 0;
 
   constructor(private readonly awareness: Awareness) {
@@ -60,19 +36,6 @@ export class PresenceTracker {
     for (const [key, value] of Object.entries(fields)) {
       this.awareness.setLocalStateField(key, value);
     }
-  }
-
-  /** Component ids others have selected, with who selected them. */
-  selections(): Map<string, PresentUser[]> {
-    const byComponent = new Map<string, PresentUser[]>();
-    for (const peer of this.peers) {
-      for (const id of peer.selection) {
-        const list = byComponent.get(id) ?? [];
-        list.push({ name: peer.name, color: peer.color });
-        byComponent.set(id, list);
-      }
-    }
-    return byComponent;
   }
 
   destroy(): void {
@@ -98,5 +61,6 @@ export class PresenceTracker {
       if (peer) peers.push(peer);
     }
     this.peers = peers;
+    this.selections = remoteSelections(peers, this.selections);
   }
 }
