@@ -1,24 +1,39 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { focusWithoutRing, lowContrastTexts, unnamedControls } from '../helpers/accessibility.js';
-import { importDesign } from '../helpers/api.js';
+import {
+  focusedWithoutRing,
+  focusWithoutRing,
+  lowContrastTexts,
+  unnamedControls,
+} from '../helpers/accessibility.js';
+import { api, importDesign } from '../helpers/api.js';
 import { ADA, nodeNamed, openEditor, openPage, startEditorHub } from '../helpers/editor.js';
 import { SETTINGS, WEB_DEPLOYMENT, WEB_SERVICE } from '../helpers/webManifests.js';
 
-/** Both checks on what the page shows now, named so a failure says where. */
+/** Every check on what the page shows now, named so a failure says where. */
 async function audit(page: Page, where: string) {
   return {
     where,
     lowContrast: await lowContrastTexts(page),
     unnamed: await unnamedControls(page),
+    focusedWithoutRing: await focusedWithoutRing(page),
   };
 }
 
-const clean = (where: string) => ({ where, lowContrast: [], unnamed: [] });
+const clean = (where: string) => ({
+  where,
+  lowContrast: [],
+  unnamed: [],
+  focusedWithoutRing: null,
+});
+
+/** Where keyboard focus is: inside the dialog or menu named, or elsewhere. */
+const focusIsIn = (page: Page, selector: string) =>
+  page.evaluate((inside) => Boolean(document.activeElement?.closest(inside)), selector);
 
 describe('accessibility in Chromium', () => {
   it.each(['light', 'dark'] as const)(
-    'keeps text readable and every control named, in the %s theme',
+    'keeps text readable, every control named and focus visible, in the %s theme',
     async (scheme) => {
       const { hub, browser } = await startEditorHub();
       const designId = await importDesign(
@@ -31,12 +46,40 @@ describe('accessibility in Chromium', () => {
       await list.getByRole('link', { name: 'imported' }).waitFor();
       expect(await audit(list, 'designs list')).toEqual(clean('designs list'));
 
+      // Dialogs take focus when they open and give it back when Escape closes them.
+      const importButton = list.getByRole('button', { name: 'Import YAML…' });
+      await importButton.press('Enter');
+      await list.getByRole('dialog').waitFor();
+      expect(await focusIsIn(list, 'dialog')).toBe(true);
+      expect(await audit(list, 'import dialog')).toEqual(clean('import dialog'));
+      await list.keyboard.press('Escape');
+      await list.getByRole('dialog').waitFor({ state: 'detached' });
+      expect(await importButton.evaluate((button) => button === document.activeElement)).toBe(true);
+
+      await list.getByRole('button', { name: 'Delete', exact: true }).press('Enter');
+      await list.getByRole('dialog', { name: 'Delete design?' }).waitFor();
+      expect(await focusIsIn(list, 'dialog')).toBe(true);
+      expect(await audit(list, 'delete confirmation')).toEqual(clean('delete confirmation'));
+      await list.keyboard.press('Escape');
+
+      await list.getByRole('button', { name: ADA.name }).click();
+      await list.getByRole('form', { name: 'Your name and colour' }).waitFor();
+      expect(await audit(list, 'identity form')).toEqual(clean('identity form'));
+
       const editor = await openEditor(browser, hub, designId, ADA);
       await editor.emulateMedia({ colorScheme: scheme });
-      await editor.locator('.svelte-flow__edge.inferred').waitFor({ state: 'attached' });
+      const edge = editor.getByRole('group', { name: /^network from web to web/ });
+      await edge.waitFor({ state: 'attached' });
       await nodeNamed(editor, 'web').first().click();
       await editor.getByText(/^More settings/).click();
       expect(await audit(editor, 'editor, properties')).toEqual(clean('editor, properties'));
+
+      await edge.focus();
+      await editor.keyboard.press('Shift+F10');
+      await editor.getByRole('menu', { name: 'Relationship' }).waitFor();
+      expect(await focusIsIn(editor, '[role="menu"]')).toBe(true);
+      expect(await audit(editor, 'relationship menu')).toEqual(clean('relationship menu'));
+      await editor.keyboard.press('Escape');
 
       await editor.getByRole('tab', { name: 'Findings' }).click();
       await editor.getByRole('list', { name: 'Findings' }).locator('.severity').first().waitFor();
@@ -48,6 +91,19 @@ describe('accessibility in Chromium', () => {
       await embed.emulateMedia({ colorScheme: scheme });
       await nodeNamed(embed, 'settings').waitFor();
       expect(await audit(embed, 'embed')).toEqual(clean('embed'));
+
+      // The error states say what to do, readably.
+      const missing = await openPage(browser, `${hub.url}/designs/no-such-design`, ADA);
+      await missing.emulateMedia({ colorScheme: scheme });
+      await missing
+        .getByRole('link', { name: /designs/i })
+        .first()
+        .waitFor();
+      expect(await audit(missing, 'unknown design')).toEqual(clean('unknown design'));
+
+      await api(hub.url, 'DELETE', `/api/designs/${designId}`);
+      await editor.getByRole('alert').filter({ hasText: 'This design was deleted' }).waitFor();
+      expect(await audit(editor, 'design deleted')).toEqual(clean('design deleted'));
     },
   );
 });

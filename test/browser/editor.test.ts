@@ -1,7 +1,9 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { api, createDesign, importDesign, type DesignJson } from '../helpers/api.js';
+import { readDerivedRelationships } from '../../shared/design/derived.js';
 import { overviewPaintedAt, screenPoint } from '../helpers/canvas.js';
+import { connectClient } from '../helpers/client.js';
 import {
   ADA,
   dragBy,
@@ -205,6 +207,11 @@ describe('the design editor in Chromium', () => {
       .poll(() => nodeNamed(grace, 'web').locator('.remote-tag').textContent())
       .toBe('Ada');
     await expect.poll(() => ada.getByLabel('People here').textContent()).toContain('G');
+    // A screen reader hears who comes and goes.
+    const news = ada.getByRole('status').filter({ hasText: /joined|left/ });
+    expect(await news.textContent()).toBe('Grace joined.');
+    await grace.close();
+    await expect.poll(() => news.textContent()).toBe('Grace left.');
   });
 
   it('draws the relationship inferred when a Service comes to select a Deployment', async () => {
@@ -243,6 +250,53 @@ describe('the design editor in Chromium', () => {
       .locator(`.svelte-flow__edge.rejected[data-id="${edgeId}"]`)
       .waitFor({ state: 'attached' });
     await expect.poll(listed, { timeout: 5_000 }).toBe(false);
+  });
+
+  it('opens a relationship’s menu from the keyboard, which keeps keys to itself and gives focus back', async () => {
+    const { hub, browser } = await startEditorHub();
+    const designId = await importDesign(hub.url, `${WEB_DEPLOYMENT}---\n${WEB_SERVICE}`);
+    const ada = await openEditor(browser, hub, designId, ADA);
+    // The decision reaches the hub, which marks the relationship in the derived room.
+    const derived = connectClient(hub.wsUrl, `designs/${designId}/derived`, { readOnly: true });
+    const statusOf = (edgeId: string | null) =>
+      readDerivedRelationships(derived.doc).find((relationship) => relationship.id === edgeId)
+        ?.status;
+    // The edge is named by what it joins, not by ids, and can be reached with Tab.
+    const edge = ada.getByRole('group', { name: 'network from web to web, inferred' });
+    await edge.waitFor({ state: 'attached' });
+    const edgeId = await edge.getAttribute('data-id');
+    await nodeNamed(ada, 'web').first().click();
+    await edge.focus();
+
+    const menu = ada.getByRole('menu', { name: 'Relationship' });
+    const focusedItem = () => ada.evaluate(() => document.activeElement?.textContent?.trim());
+    const edgeFocused = () => edge.evaluate((element) => element === document.activeElement);
+    const webSelected = async () =>
+      /\bselected\b/.test((await nodeNamed(ada, 'web').first().getAttribute('class')) ?? '');
+    expect(await webSelected()).toBe(true);
+    await ada.keyboard.press('Shift+F10');
+    await menu.waitFor();
+    expect(await focusedItem()).toBe('Accept');
+    await ada.keyboard.press('ArrowDown');
+    expect(await focusedItem()).toBe('Reject');
+    await ada.keyboard.press('ArrowDown');
+    expect(await focusedItem()).toBe('Accept');
+    // Backspace and Escape in the menu are the menu's: the selected component is neither deleted
+    // nor deselected, and focus goes back to the edge.
+    await ada.keyboard.press('Backspace');
+    await ada.keyboard.press('Escape');
+    await menu.waitFor({ state: 'detached' });
+    expect(await edgeFocused()).toBe(true);
+    expect(await webSelected()).toBe(true);
+
+    await ada.keyboard.press('Enter');
+    await menu.waitFor();
+    expect(await focusedItem()).toBe('Accept');
+    await ada.keyboard.press('Enter');
+    await menu.waitFor({ state: 'detached' });
+    await expect.poll(() => statusOf(edgeId), { timeout: 5_000 }).toBe('accepted');
+    expect(await edgeFocused()).toBe(true);
+    expect(await components(hub.url, designId)).toHaveLength(2);
   });
 
   it('draws the design on one canvas zoomed far out, where components are still picked and moved', async () => {

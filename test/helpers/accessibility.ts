@@ -13,7 +13,9 @@ import type { Page } from 'playwright-core';
 const LOW_CONTRAST = `(() => {
   const parse = (colour) => {
     const [r, g, b, a = 1] = colour.match(/[\\d.]+/g).map(Number);
-    return { r, g, b, a };
+    // color-mix() and friends compute to color(srgb r g b / a), channels from 0 to 1.
+    const scale = colour.startsWith('color(srgb') ? 255 : 1;
+    return { r: r * scale, g: g * scale, b: b * scale, a };
   };
   const luminance = ({ r, g, b }) => {
     const channel = (value) => {
@@ -47,6 +49,9 @@ const LOW_CONTRAST = `(() => {
     const style = getComputedStyle(element);
     if (element.closest('[aria-hidden="true"], [hidden], option, script, style')) continue;
     if (style.visibility !== 'visible' || element.getClientRects().length === 0) continue;
+    // Text for screen readers only, clipped to a pixel, is never seen.
+    const box = element.getBoundingClientRect();
+    if (box.width <= 1 && box.height <= 1) continue;
     if (element.closest(':disabled')) continue;
     let opacity = 1;
     for (let node = element; node; node = node.parentElement) opacity *= Number(getComputedStyle(node).opacity);
@@ -69,7 +74,8 @@ const LOW_CONTRAST = `(() => {
 /** Controls a screen reader could not name, as "tag#id.class". */
 const UNNAMED_CONTROLS = `(() => {
   const problems = [];
-  for (const control of document.querySelectorAll('input, select, textarea, button, [role="button"]')) {
+  const controls = 'input, select, textarea, button, [role="button"], [role="menuitem"], [role="tab"]';
+  for (const control of document.querySelectorAll(controls)) {
     if (control.closest('[aria-hidden="true"]') || control.getClientRects().length === 0) continue;
     if (control.type === 'hidden') continue;
     const named =
@@ -77,8 +83,7 @@ const UNNAMED_CONTROLS = `(() => {
       control.getAttribute('aria-labelledby') ||
       (control.labels && control.labels.length > 0) ||
       control.getAttribute('title') ||
-      ((control.tagName === 'BUTTON' || control.getAttribute('role') === 'button') &&
-        control.textContent.trim());
+      ((control.tagName === 'BUTTON' || control.hasAttribute('role')) && control.textContent.trim());
     if (!named) problems.push(control.tagName.toLowerCase() + '#' + control.id + '.' + control.className);
   }
   return problems;
@@ -88,22 +93,33 @@ export const lowContrastTexts = (page: Page): Promise<string[]> => page.evaluate
 export const unnamedControls = (page: Page): Promise<string[]> => page.evaluate(UNNAMED_CONTROLS);
 
 /**
- * Presses Tab `stops` times and names each focused element that shows no focus ring (no
- * outline and no box shadow), as "tag#id.class".
+ * The focused element, as "tag#id.class", if the browser would show focus there but it has no
+ * ring (no outline, no box shadow).
  */
+const FOCUSED_WITHOUT_RING = `(() => {
+  const element = document.activeElement;
+  // A ring is owed where the browser shows focus (after keys), not where a click put it.
+  if (!element || element === document.body || !element.matches(':focus-visible')) return null;
+  const style = getComputedStyle(element);
+  const ring = (style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0) ||
+    style.boxShadow !== 'none';
+  return ring ? null : element.tagName.toLowerCase() + '#' + element.id + '.' + element.className;
+})()`;
+
+/**
+ * Null when focus is on the page itself, shows a ring, or needs none (a click put it there), else
+ * the element that hides it.
+ */
+export const focusedWithoutRing = async (page: Page): Promise<string | null> =>
+  (await page.evaluate(FOCUSED_WITHOUT_RING)) as string | null;
+
+/** Presses Tab `stops` times and names each focused element that shows no focus ring. */
 export async function focusWithoutRing(page: Page, stops: number): Promise<string[]> {
   const problems: string[] = [];
   for (let stop = 0; stop < stops; stop++) {
     await page.keyboard.press('Tab');
-    const problem = await page.evaluate(`(() => {
-      const element = document.activeElement;
-      if (!element || element === document.body) return null;
-      const style = getComputedStyle(element);
-      const ring = (style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0) ||
-        style.boxShadow !== 'none';
-      return ring ? null : element.tagName.toLowerCase() + '#' + element.id + '.' + element.className;
-    })()`);
-    if (typeof problem === 'string') problems.push(problem);
+    const problem = await focusedWithoutRing(page);
+    if (problem) problems.push(problem);
   }
   return problems;
 }

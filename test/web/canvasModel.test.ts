@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { writeComponent, writeLayout } from '../../shared/design/convert.js';
-import { forgetSize, resizeComponent } from '../../shared/design/edits.js';
+import { decideRelationship, forgetSize, resizeComponent } from '../../shared/design/edits.js';
 import { writeDerivedRelationship, type DerivedRelationship } from '../../shared/design/derived.js';
 import type { Component } from '../../shared/design/model.js';
 import {
@@ -88,7 +88,11 @@ const edgesOf = (
   projectEdges({
     doc,
     derived,
-    nodeIds: new Set(['ns', 'web', 'db']),
+    drawn: new Map([
+      ['ns', 'shop'],
+      ['web', 'web'],
+      ['db', 'db'],
+    ]),
     selected: new Set(options.selected ?? []),
     current: options.current ?? [],
   });
@@ -178,5 +182,14 @@ describe('projectEdges', () => {
     const edges = edgesOf(doc, derived);
     expect(edges[0]!.label).toBe('network');
     expect(edgesOf(doc, derived, { current: edges })).toBe(edges);
+  });
+
+  it('names each edge for screen readers by its ends and status, not by ids', () => {
+    const doc = design();
+    expect(edgesOf(doc, derived)[0]!.ariaLabel).toBe('network from db to web, inferred');
+    decideRelationship(doc, 'net', 'rejected');
+    expect(edgesOf(doc, derived)[0]!.ariaLabel).toBe(
+      'network from db to web, inferred and rejected',
+    );
   });
 });

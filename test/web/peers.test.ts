@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { peerOf, remoteSelections, type Peer } from '../../web/src/editor/peers.js';
+import {
+  comingsAndGoings,
+  peerOf,
+  remoteSelections,
+  type Peer,
+} from '../../web/src/editor/peers.js';
 
 const ada = (fields: Record<string, unknown>): Peer =>
   peerOf(1, { user: { name: 'Ada', color: '#ff0000' }, ...fields })!;
@@ -60,5 +65,14 @@ describe('other people in a design', () => {
       remoteSelections([ada({ selection: ['web'] }), grace({ selection: ['web'] })], first),
     ).not.toBe(first);
     expect(remoteSelections([], first)).toEqual(new Map());
+  });
+
+  it('tells who came and who went, and nothing when only pointers moved', () => {
+    expect(comingsAndGoings([ada({})], [ada({}), grace({})])).toEqual(['Grace joined']);
+    expect(comingsAndGoings([ada({}), grace({})], [grace({})])).toEqual(['Ada left']);
+    expect(comingsAndGoings([ada({})], [grace({})])).toEqual(['Grace joined', 'Ada left']);
+    expect(
+      comingsAndGoings([ada({ cursor: { x: 1, y: 1 } })], [ada({ cursor: { x: 9, y: 9 } })]),
+    ).toEqual([]);
   });
 });

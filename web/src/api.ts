@@ -105,3 +105,31 @@ export function componentSchema(
   }
   return schema;
 }
+
+/** A kind of line a person can draw between two components. */
+export interface RelationshipType {
+  kind: string;
+  type: string;
+  subType: string;
+}
+
+let relationshipTypesOnce: Promise<RelationshipType[]> | undefined;
+
+/**
+ * The edge and sibling types of the hub's relationship definitions, each once (hierarchical ones
+ * are drawn as containers, not lines). Fetched once per page; a failed fetch is forgotten.
+ */
+export function relationshipTypes(): Promise<RelationshipType[]> {
+  relationshipTypesOnce ??= request<RelationshipType[]>('/api/relationships').then(
+    (definitions) => {
+      const seen = new Map<string, RelationshipType>();
+      for (const { kind, type, subType } of definitions) {
+        if (kind !== 'hierarchical')
+          seen.set(`${kind}/${type}/${subType}`, { kind, type, subType });
+      }
+      return [...seen.values()];
+    },
+  );
+  relationshipTypesOnce.catch(() => (relationshipTypesOnce = undefined));
+  return relationshipTypesOnce;
+}

@@ -287,30 +287,42 @@ export function topLevelBounds(nodes: readonly CanvasNode[]): Rect {
 export interface EdgeProjectionInput {
   doc: Y.Doc;
   derived: Y.Doc;
-  /** The components drawn: a relationship to anything else is left out. */
-  nodeIds: ReadonlySet<string>;
+  /** The components drawn, by id, with their names: a relationship to anything else is left out. */
+  drawn: ReadonlyMap<string, string>;
   selected: ReadonlySet<string>;
   current: readonly CanvasEdge[];
 }
 
+/** How a screen reader names each state of a relationship, after its type and ends. */
+const STATUS_WORDS: Record<RelationshipEdgeData['status'], string> = {
+  user: 'drawn by hand',
+  inferred: 'inferred',
+  accepted: 'inferred and accepted',
+  rejected: 'inferred and rejected',
+};
+
 export function projectEdges({
   doc,
   derived,
-  nodeIds,
+  drawn,
   selected,
   current,
 }: EdgeProjectionInput): CanvasEdge[] {
   const previous = new Map(current.map((edge) => [edge.id, edge]));
   const edges: CanvasEdge[] = [];
   const add = (id: string, from: string, to: string, data: RelationshipEdgeData) => {
-    if (!nodeIds.has(from) || !nodeIds.has(to)) return;
+    const fromName = drawn.get(from);
+    const toName = drawn.get(to);
+    if (fromName === undefined || toName === undefined) return;
+    const ariaLabel = `${data.label} from ${fromName || 'unnamed'} to ${toName || 'unnamed'}, ${STATUS_WORDS[data.status]}`;
     const old = previous.get(id);
     if (
       old &&
       old.source === from &&
       old.target === to &&
       old.data?.status === data.status &&
-      old.data.label === data.label
+      old.data.label === data.label &&
+      old.ariaLabel === ariaLabel
     ) {
       edges.push(old);
       return;
@@ -321,6 +333,7 @@ export function projectEdges({
       source: from,
       target: to,
       label: data.label,
+      ariaLabel,
       class: `relationship ${data.origin} ${data.status}`,
       data,
     });

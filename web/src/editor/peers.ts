@@ -68,3 +68,17 @@ function sameSelections(a: RemoteSelections, b: RemoteSelections): boolean {
   }
   return true;
 }
+
+/**
+ * Who came and who went between two lists of peers, as a screen reader should hear it:
+ * "Grace joined", "Ada left". Empty when the same people are here.
+ */
+export function comingsAndGoings(before: readonly Peer[], after: readonly Peer[]): string[] {
+  const ids = (peers: readonly Peer[]) => new Set(peers.map((peer) => peer.clientId));
+  const was = ids(before);
+  const is = ids(after);
+  return [
+    ...after.filter((peer) => !was.has(peer.clientId)).map((peer) => `${peer.name} joined`),
+    ...before.filter((peer) => !is.has(peer.clientId)).map((peer) => `${peer.name} left`),
+  ];
+}

@@ -7,7 +7,13 @@ import type { Viewport, XYPosition } from '@xyflow/svelte';
 import type { Awareness } from 'y-protocols/awareness';
 import { AWARENESS_USER_FIELD } from '../../../shared/presence';
 import type { Identity } from '../lib/identity.svelte';
-import { peerOf, remoteSelections, type Peer, type RemoteSelections } from './peers';
+import {
+  comingsAndGoings,
+  peerOf,
+  remoteSelections,
+  type Peer,
+  type RemoteSelections,
+} from './peers';
 
 interface LocalState {
   [AWARENESS_USER_FIELD]: Identity;
@@ -21,6 +27,8 @@ export class PresenceTracker {
   peers = $state<Peer[]>([]);
   /** What they have selected; a new value only when that changes (see `remoteSelections`). */
   selections = $state.raw<RemoteSelections>(new Map());
+  /** The latest arrivals and departures, in words, for a live region to read out. */
+  announcement = $state('');
   private frame = 0;
 
   constructor(private readonly awareness: Awareness) {
@@ -60,6 +68,8 @@ export class PresenceTracker {
       const peer = peerOf(clientId, state);
       if (peer) peers.push(peer);
     }
+    const news = comingsAndGoings(this.peers, peers);
+    if (news.length > 0) this.announcement = `${news.join(', ')}.`;
     this.peers = peers;
     this.selections = remoteSelections(peers, this.selections);
   }
