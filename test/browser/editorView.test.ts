@@ -148,6 +148,10 @@ describe('the editor’s view and connection in Chromium', () => {
     const ada = await openEditor(browser, hub, designId, ADA);
     const grace = await openEditor(browser, hub, designId, GRACE);
     await nodeNamed(grace, 'web').click();
+    // The YAML editor is fetched once a component is selected, so it works offline as well.
+    await grace.waitForFunction(() =>
+      performance.getEntriesByType('resource').some((entry) => /\/YamlEditor-/.test(entry.name)),
+    );
 
     await hub.close();
     for (const page of [ada, grace]) {
@@ -157,6 +161,11 @@ describe('the editor’s view and connection in Chromium', () => {
     const replicas = grace.getByLabel('Replicas', { exact: true });
     await replicas.fill('7');
     await replicas.press('Tab');
+    await grace.getByRole('tab', { name: 'YAML' }).click();
+    await expect
+      .poll(() => grace.getByLabel('Resource YAML').textContent())
+      .toContain('replicas: 7');
+    await grace.getByRole('tab', { name: 'Form' }).click();
     expect(await ada.getByText('Offline — changes kept locally').count()).toBe(1);
 
     // The same hub again: same data, same address, so the pages reconnect by themselves.

@@ -44,6 +44,13 @@ describe('hub HTTP surface', () => {
     expect(await (await fetch(`${url}/designs/abc`)).text()).toContain('weft test');
     const asset = await fetch(`${url}/assets/app.js`);
     expect(asset.headers.get('content-type')).toMatch(/javascript/);
+    // Built assets are named by their content and kept for good; pages are asked for each time.
+    expect(asset.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    expect((await fetch(`${url}/designs/abc`)).headers.get('cache-control')).toBe('no-cache');
+    const missing = await fetch(`${url}/assets/missing.js`);
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get('cache-control')).toBe('no-cache');
+    expect(((await missing.json()) as { error: { code: string } }).error.code).toBe('not_found');
     const sneaky = await fetch(`${url}/assets/..%2f..%2f..%2fetc%2fpasswd`);
     expect(await sneaky.text()).not.toContain('root:');
   });

@@ -1,0 +1,24 @@
+/**
+ * The YAML editor is CodeMirror, the `yaml` package and the manifest conversion: about half of
+ * the editor's JavaScript, used only by the property panel's YAML tab. It is left out of opening
+ * a design and fetched once a component is first selected, so it is usually there by the time
+ * someone opens the tab, even if the hub has gone away in between.
+ */
+type YamlEditorModule = typeof import('./YamlEditor.svelte');
+
+let loading: Promise<YamlEditorModule> | undefined;
+
+/** The YAML editor's module, loaded once; a failed load (hub unreachable) is tried again. */
+export function loadYamlEditor(): Promise<YamlEditorModule> {
+  if (!loading) {
+    loading = import('./YamlEditor.svelte');
+    loading.catch(() => (loading = undefined));
+  }
+  return loading;
+}
+
+/** Starts loading the YAML editor ahead of need. */
+export function prefetchYamlEditor(): void {
+  // A failure here is not shown: the tab tries again, and says so if it fails too.
+  loadYamlEditor().catch(() => undefined);
+}
