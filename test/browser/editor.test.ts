@@ -170,11 +170,11 @@ describe('the design editor in Chromium', () => {
     const shop = nodeNamed(ada, 'shop');
     const web = nodeNamed(ada, 'web');
     await dragBy(ada, web, 0, 400);
-    await expect.poll(parentOfWeb, { timeout: 5_000 }).toBeUndefined();
+    await expect.poll(parentOfWeb).toBeUndefined();
 
     const box = (await shop.boundingBox())!;
     await dragTo(ada, web, box.x + box.width / 2, box.y + box.height / 2);
-    await expect.poll(parentOfWeb, { timeout: 5_000 }).toBe(namespaceId);
+    await expect.poll(parentOfWeb).toBe(namespaceId);
 
     const before = (await detail()).layout;
     const webId = (await detail()).components.find((c) => c.name === 'web')!.id;
@@ -190,7 +190,7 @@ describe('the design editor in Chromium', () => {
 
     // The whole drag is one undo step.
     await ada.keyboard.press('Control+z');
-    await expect.poll(async () => (await detail()).layout, { timeout: 5_000 }).toEqual(before);
+    await expect.poll(async () => (await detail()).layout).toEqual(before);
   });
 
   it('shows other people’s cursors and selections', async () => {
@@ -249,7 +249,7 @@ describe('the design editor in Chromium', () => {
     await ada
       .locator(`.svelte-flow__edge.rejected[data-id="${edgeId}"]`)
       .waitFor({ state: 'attached' });
-    await expect.poll(listed, { timeout: 5_000 }).toBe(false);
+    await expect.poll(listed).toBe(false);
   });
 
   it('opens a relationship’s menu from the keyboard, which keeps keys to itself and gives focus back', async () => {
@@ -294,7 +294,7 @@ describe('the design editor in Chromium', () => {
     expect(await focusedItem()).toBe('Accept');
     await ada.keyboard.press('Enter');
     await menu.waitFor({ state: 'detached' });
-    await expect.poll(() => statusOf(edgeId), { timeout: 5_000 }).toBe('accepted');
+    await expect.poll(() => statusOf(edgeId)).toBe('accepted');
     expect(await edgeFocused()).toBe(true);
     expect(await components(hub.url, designId)).toHaveLength(2);
   });
@@ -430,11 +430,11 @@ describe('the design editor in Chromium', () => {
       }
     });
     await ada.keyboard.press('Delete');
-    await expect.poll(names, { timeout: 5_000 }).toEqual([]);
+    await expect.poll(names).toEqual([]);
     await ada.keyboard.press('Control+z');
-    await expect.poll(names, { timeout: 5_000 }).toEqual(['web', 'web-copy']);
+    await expect.poll(names).toEqual(['web', 'web-copy']);
     await ada.keyboard.press('Control+Shift+z');
-    await expect.poll(names, { timeout: 5_000 }).toEqual([]);
+    await expect.poll(names).toEqual([]);
   });
 
   it('selects a component from its finding', async () => {
