@@ -281,6 +281,10 @@ describe('the design editor in Chromium', () => {
     expect(await focusedItem()).toBe('Reject');
     await ada.keyboard.press('ArrowDown');
     expect(await focusedItem()).toBe('Accept');
+    await ada.keyboard.press('End');
+    expect(await focusedItem()).toBe('Reject');
+    await ada.keyboard.press('Home');
+    expect(await focusedItem()).toBe('Accept');
     // Backspace and Escape in the menu are the menu's: the selected component is neither deleted
     // nor deselected, and focus goes back to the edge.
     await ada.keyboard.press('Backspace');
