@@ -74,6 +74,16 @@ describe('accessibility in Chromium', () => {
       await editor.getByText(/^More settings/).click();
       expect(await audit(editor, 'editor, properties')).toEqual(clean('editor, properties'));
 
+      await editor.getByLabel('Search components').fill('role');
+      await editor.getByRole('button', { name: 'Add RoleBinding' }).waitFor();
+      expect(await audit(editor, 'palette search')).toEqual(clean('palette search'));
+      await editor.getByLabel('Search components').fill('no such kind');
+      await editor.getByText(/^No component matches/).waitFor();
+      expect(await audit(editor, 'palette, nothing found')).toEqual(
+        clean('palette, nothing found'),
+      );
+      await editor.getByLabel('Search components').fill('');
+
       await edge.focus();
       await editor.keyboard.press('Shift+F10');
       await editor.getByRole('menu', { name: 'Relationship' }).waitFor();
