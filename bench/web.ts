@@ -11,7 +11,7 @@
  * - pan/zoom: animation-frame intervals and each frame's main-thread work while the mouse wheel
  *   pans and zooms (60 wheel steps, or as many as fit in 30 s);
  * - the gzipped size of the JavaScript the editor fetched before the design was drawn, and of
- *   all it can load (the YAML editor follows when the browser is idle).
+ *   all it can load (the YAML editor only once a component is selected).
  * Prints one JSON line; progress on stderr. Environment: BENCH_COMPONENTS (1000), BENCH_EDITS (40),
  * BENCH_TRACE (a file to write a Chromium performance trace of the pan/zoom part to).
  *
@@ -166,8 +166,7 @@ const open = async () => {
   return { page, firstRenderMs: Date.now() - started, drawnAt };
 };
 const first = await open();
-// What opening a design costs: the chunks fetched before it was drawn (the YAML editor follows
-// when the browser is idle).
+// What opening a design costs: the chunks fetched before it was drawn.
 const editorJsGzipBytes = gzippedBytes(await scriptsLoaded(first.page, first.drawnAt));
 const second = await open();
 log(`first render ${first.firstRenderMs} ms, ${second.firstRenderMs} ms`);

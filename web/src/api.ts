@@ -1,6 +1,7 @@
 /** Thin client for the hub's REST API; errors carry the hub's `{error:{code,message}}`. */
 import type { JsonObject } from '../../shared/design/model';
 import type { PresentUser } from '../../shared/presence';
+import { sharedLoad } from './lib/sharedLoad';
 
 export interface DesignSummary {
   id: string;
@@ -82,7 +83,7 @@ export const importDesign = (name: string, yaml: string): Promise<DesignSummary>
 export const listComponentKinds = (model: string): Promise<ComponentKind[]> =>
   request(`/api/models/${encodeURIComponent(model)}/components`);
 
-const schemas = new Map<string, Promise<JsonObject>>();
+const schemas = new Map<string, () => Promise<JsonObject>>();
 
 /**
  * The JSON Schema of one kind's resource. Schemas do not change while the page is open, so each
@@ -94,16 +95,17 @@ export function componentSchema(
   apiVersion: string,
 ): Promise<JsonObject> {
   const key = `${model}/${kind}/${apiVersion}`;
-  let schema = schemas.get(key);
-  if (!schema) {
+  let loadSchema = schemas.get(key);
+  if (!loadSchema) {
     const path = `/api/models/${encodeURIComponent(model)}/components/${encodeURIComponent(kind)}`;
-    schema = request<{ schema: JsonObject }>(
-      `${path}?apiVersion=${encodeURIComponent(apiVersion)}`,
-    ).then((definition) => definition.schema);
-    schema.catch(() => schemas.delete(key));
-    schemas.set(key, schema);
+    loadSchema = sharedLoad(() =>
+      request<{ schema: JsonObject }>(`${path}?apiVersion=${encodeURIComponent(apiVersion)}`).then(
+        (definition) => definition.schema,
+      ),
+    );
+    schemas.set(key, loadSchema);
   }
-  return schema;
+  return loadSchema();
 }
 
 /** A kind of line a person can draw between two components. */
@@ -113,23 +115,16 @@ export interface RelationshipType {
   subType: string;
 }
 
-let relationshipTypesOnce: Promise<RelationshipType[]> | undefined;
-
 /**
  * The edge and sibling types of the hub's relationship definitions, each once (hierarchical ones
  * are drawn as containers, not lines). Fetched once per page; a failed fetch is forgotten.
  */
-export function relationshipTypes(): Promise<RelationshipType[]> {
-  relationshipTypesOnce ??= request<RelationshipType[]>('/api/relationships').then(
-    (definitions) => {
-      const seen = new Map<string, RelationshipType>();
-      for (const { kind, type, subType } of definitions) {
-        if (kind !== 'hierarchical')
-          seen.set(`${kind}/${type}/${subType}`, { kind, type, subType });
-      }
-      return [...seen.values()];
-    },
-  );
-  relationshipTypesOnce.catch(() => (relationshipTypesOnce = undefined));
-  return relationshipTypesOnce;
-}
+export const relationshipTypes = sharedLoad(() =>
+  request<RelationshipType[]>('/api/relationships').then((definitions) => {
+    const seen = new Map<string, RelationshipType>();
+    for (const { kind, type, subType } of definitions) {
+      if (kind !== 'hierarchical') seen.set(`${kind}/${type}/${subType}`, { kind, type, subType });
+    }
+    return [...seen.values()];
+  }),
+);

@@ -4,18 +4,10 @@
  * a design and fetched once a component is first selected, so it is usually there by the time
  * someone opens the tab, even if the hub has gone away in between.
  */
-type YamlEditorModule = typeof import('./YamlEditor.svelte');
-
-let loading: Promise<YamlEditorModule> | undefined;
+import { sharedLoad } from '../lib/sharedLoad';
 
 /** The YAML editor's module, loaded once; a failed load (hub unreachable) is tried again. */
-export function loadYamlEditor(): Promise<YamlEditorModule> {
-  if (!loading) {
-    loading = import('./YamlEditor.svelte');
-    loading.catch(() => (loading = undefined));
-  }
-  return loading;
-}
+export const loadYamlEditor = sharedLoad(() => import('./YamlEditor.svelte'));
 
 /** Starts loading the YAML editor ahead of need. */
 export function prefetchYamlEditor(): void {
