@@ -40,6 +40,15 @@ export function readDerivedRelationships(doc: Y.Doc): DerivedRelationship[] {
   return [...relationshipsOf(doc).entries()].map(([id, fields]) => ({ id, ...fields }));
 }
 
+/** The inferred relationships with `componentId` at one end. */
+export function readDerivedRelationshipsOf(doc: Y.Doc, componentId: string): DerivedRelationship[] {
+  const found: DerivedRelationship[] = [];
+  for (const [id, fields] of relationshipsOf(doc)) {
+    if (fields.from === componentId || fields.to === componentId) found.push({ id, ...fields });
+  }
+  return found;
+}
+
 /** An inferred relationship as a design lists it (`origin: 'inferred'`). */
 export function asDesignRelationship({
   id,

@@ -72,6 +72,11 @@ describe('accessibility in Chromium', () => {
       await edge.waitFor({ state: 'attached' });
       await nodeNamed(editor, 'web').first().click();
       await editor.getByText(/^More settings/).click();
+      // The panel's relationship list, with its buttons, is part of what is checked.
+      await editor
+        .getByRole('region', { name: 'Relationships' })
+        .getByRole('button', { name: /^Accept/ })
+        .waitFor();
       expect(await audit(editor, 'editor, properties')).toEqual(clean('editor, properties'));
 
       await editor.getByLabel('Search components').fill('role');

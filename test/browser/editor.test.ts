@@ -418,6 +418,74 @@ describe('the design editor in Chromium', () => {
     );
   });
 
+  it('lists, decides, draws and deletes a component’s relationships from its panel by keyboard', async () => {
+    const { hub, browser } = await startEditorHub();
+    const designId = await importDesign(
+      hub.url,
+      `${WEB_DEPLOYMENT}---\n${WEB_SERVICE}---\n${SETTINGS}`,
+    );
+    const ada = await openEditor(browser, hub, designId, ADA);
+    const derived = connectClient(hub.wsUrl, `designs/${designId}/derived`, { readOnly: true });
+    const relationships = async () =>
+      (await api<Detail>(hub.url, 'GET', `/api/designs/${designId}`)).body.relationships;
+    const settings = nodeNamed(ada, 'settings');
+    await settings.waitFor();
+    const ids = Object.fromEntries(
+      (await components(hub.url, designId)).map((c) => [`${c.kind}/${c.name}`, c.id]),
+    );
+    const network = await waitFor(async () =>
+      readDerivedRelationships(derived.doc).find(
+        (relationship) => relationship.subType === 'network',
+      ),
+    );
+
+    // The Deployment's panel lists the Service's inferred network relationship to it.
+    await ada.locator(`.svelte-flow__node[data-id="${ids['Deployment/web']}"]`).click();
+    const list = ada.getByRole('region', { name: 'Relationships' });
+    await list.getByText('network from web · inferred', { exact: true }).waitFor();
+    await list.getByRole('button', { name: 'Accept: network from web' }).focus();
+    await ada.keyboard.press('Enter');
+    await list.getByText('network from web · inferred and accepted', { exact: true }).waitFor();
+    await expect
+      .poll(() => readDerivedRelationships(derived.doc).find((r) => r.id === network.id)?.status)
+      .toBe('accepted');
+
+    // A new relationship to the ConfigMap, drawn without a pointer.
+    const target = ada.getByLabel('Relate to');
+    await target.focus();
+    while ((await target.inputValue()) !== ids['ConfigMap/settings']) {
+      await ada.keyboard.press('ArrowDown');
+    }
+    const type = ada.getByLabel('As', { exact: true });
+    const reference = await type
+      .locator('option')
+      .evaluateAll((options) =>
+        options.findIndex((option) => option.textContent?.startsWith('reference')),
+      );
+    await type.focus();
+    for (let step = 0; step < reference; step++) await ada.keyboard.press('ArrowDown');
+    await ada.getByRole('button', { name: 'Add relationship' }).focus();
+    await ada.keyboard.press('Enter');
+    await list.getByText('reference to settings · drawn by hand', { exact: true }).waitFor();
+    await expect.poll(relationships).toContainEqual(
+      expect.objectContaining({
+        origin: 'user',
+        subType: 'reference',
+        from: ids['Deployment/web'],
+        to: ids['ConfigMap/settings'],
+      }),
+    );
+    await ada.locator('.svelte-flow__edge.user').waitFor({ state: 'attached' });
+    await screenshot(ada, 'editor-relationship-list');
+
+    await list.getByRole('button', { name: 'Delete relationship: reference to settings' }).focus();
+    await ada.keyboard.press('Enter');
+    await expect
+      .poll(async () => (await relationships()).filter((r) => r.origin === 'user'))
+      .toEqual([]);
+    expect(await list.getByText('reference to settings', { exact: false }).count()).toBe(0);
+  });
+
   it('deletes, copies, pastes and selects everything from the keyboard, with undo and redo', async () => {
     const { hub, browser } = await startEditorHub();
     const designId = await importDesign(hub.url, WEB_DEPLOYMENT);

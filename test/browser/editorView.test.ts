@@ -147,16 +147,21 @@ describe('the editor’s view and connection in Chromium', () => {
     const designId = await importDesign(hub.url, WEB_DEPLOYMENT);
     const ada = await openEditor(browser, hub, designId, ADA);
     const grace = await openEditor(browser, hub, designId, GRACE);
-    await nodeNamed(grace, 'web').click();
-    // The YAML editor is fetched once a component is selected, so it works offline as well.
-    await grace.waitForFunction(() =>
-      performance.getEntriesByType('resource').some((entry) => /\/YamlEditor-/.test(entry.name)),
-    );
+    // The YAML editor and the schemas of the design's kinds are fetched once the design is
+    // drawn and the page idle, before anyone selects anything, so the whole panel works offline.
+    await grace.waitForFunction(() => {
+      const fetched = performance.getEntriesByType('resource').map((entry) => entry.name);
+      return (
+        fetched.some((name) => /\/YamlEditor-/.test(name)) &&
+        fetched.some((name) => name.includes('/api/models/kubernetes/components/Deployment'))
+      );
+    });
 
     await hub.close();
     for (const page of [ada, grace]) {
       await page.getByText('Offline — changes kept locally').waitFor();
     }
+    await nodeNamed(grace, 'web').click();
     await ada.getByRole('button', { name: 'Add Deployment' }).click();
     const replicas = grace.getByLabel('Replicas', { exact: true });
     await replicas.fill('7');

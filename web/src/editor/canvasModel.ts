@@ -23,13 +23,10 @@ import {
   CONTAINER_MIN_SIZE,
   CONTAINER_PADDING,
 } from '../../../shared/design/layeredLayout';
-import {
-  DerivedKey,
-  readDerivedRelationships,
-  type DerivedRelationship,
-} from '../../../shared/design/derived';
+import { DerivedKey, readDerivedRelationships } from '../../../shared/design/derived';
 import type { PresentUser } from '../../../shared/presence';
 import { samePeople, type RemoteSelections } from './peers';
+import { STATE_WORDS, type RelationshipState } from './relationships';
 
 export interface KindStyle {
   colour: string;
@@ -58,7 +55,7 @@ export type CanvasNode = Node<ComponentNodeData, 'component' | 'container'>;
 
 export interface RelationshipEdgeData extends Record<string, unknown> {
   origin: 'user' | 'inferred';
-  status: 'user' | DerivedRelationship['status'];
+  status: RelationshipState;
   label: string;
 }
 
@@ -293,14 +290,6 @@ export interface EdgeProjectionInput {
   current: readonly CanvasEdge[];
 }
 
-/** How a screen reader names each state of a relationship, after its type and ends. */
-const STATUS_WORDS: Record<RelationshipEdgeData['status'], string> = {
-  user: 'drawn by hand',
-  inferred: 'inferred',
-  accepted: 'inferred and accepted',
-  rejected: 'inferred and rejected',
-};
-
 export function projectEdges({
   doc,
   derived,
@@ -314,7 +303,7 @@ export function projectEdges({
     const fromName = drawn.get(from);
     const toName = drawn.get(to);
     if (fromName === undefined || toName === undefined) return;
-    const ariaLabel = `${data.label} from ${fromName || 'unnamed'} to ${toName || 'unnamed'}, ${STATUS_WORDS[data.status]}`;
+    const ariaLabel = `${data.label} from ${fromName || 'unnamed'} to ${toName || 'unnamed'}, ${STATE_WORDS[data.status]}`;
     const old = previous.get(id);
     if (
       old &&

@@ -1,8 +1,8 @@
 /**
  * The YAML editor is CodeMirror, the `yaml` package and the manifest conversion: about half of
  * the editor's JavaScript, used only by the property panel's YAML tab. It is left out of opening
- * a design and fetched once a component is first selected, so it is usually there by the time
- * someone opens the tab, even if the hub has gone away in between.
+ * a design, and fetched ahead of need (see `offlineReady`) or when a component is selected,
+ * whichever comes first.
  */
 import { sharedLoad } from '../lib/sharedLoad';
 

@@ -1,0 +1,38 @@
+/**
+ * What the property panel fetches from the hub on demand — the YAML editor's code and the schema
+ * of each kind — fetched ahead, once a design is on screen and the page is idle. The panel then
+ * works in full even if the hub goes away before anyone has selected anything; and none of it
+ * stands in the way of drawing a large design first.
+ */
+import * as Y from 'yjs';
+import { DesignKey } from '../../../shared/design/convert';
+import { componentSchema } from '../api';
+import { prefetchYamlEditor } from './yamlEditorLoader';
+
+/** How long an idle moment is waited for before fetching anyway. */
+const IDLE_TIMEOUT_MS = 5_000;
+
+/** Fetches once the page is idle: call it when the design is on screen. Returns a cancel. */
+export function prepareForOffline(doc: Y.Doc): () => void {
+  const idle = requestIdleCallback(() => prefetch(doc), { timeout: IDLE_TIMEOUT_MS });
+  return () => cancelIdleCallback(idle);
+}
+
+function prefetch(doc: Y.Doc): void {
+  prefetchYamlEditor();
+  const kinds = new Map<string, [model: string, kind: string, apiVersion: string]>();
+  for (const value of doc.getMap<unknown>(DesignKey.components).values()) {
+    if (!(value instanceof Y.Map)) continue;
+    const text = (key: string) => String(value.get(key) ?? '');
+    const [model, kind, apiVersion] = [
+      text('model') || 'kubernetes',
+      text('kind'),
+      text('apiVersion'),
+    ];
+    if (kind) kinds.set(`${model}/${kind}/${apiVersion}`, [model, kind, apiVersion]);
+  }
+  // A failure is not shown here: the panel asks again when it needs the schema.
+  for (const [model, kind, apiVersion] of kinds.values()) {
+    componentSchema(model, kind, apiVersion).catch(() => undefined);
+  }
+}
