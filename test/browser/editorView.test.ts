@@ -214,4 +214,50 @@ describe('the editor’s view and connection in Chromium', () => {
     await again.locator('[data-status="saved"]').waitFor();
     expect(await names()).toEqual(['deployment', 'web']);
   });
+
+  it('opens a design while the hub is down, from what this browser kept, and sends the edits made then', async () => {
+    const { hub, browser } = await startEditorHub();
+    const designId = await importDesign(hub.url, WEB_DEPLOYMENT);
+    const first = await openEditor(browser, hub, designId, ADA);
+    // The first visit installs the service worker; from the next one on, it keeps the page, the
+    // code and the model registry's answers as they are fetched.
+    await first.waitForFunction(() => navigator.serviceWorker.controller !== null);
+    await first.reload();
+    await first.locator('[data-status="saved"]').waitFor();
+    const kept = () =>
+      first.evaluate(async () => {
+        const urls = await Promise.all(
+          (await caches.keys()).map(async (name) =>
+            (await (await caches.open(name)).keys()).map((request) => request.url),
+          ),
+        );
+        return urls.flat().join(' ');
+      });
+    await expect
+      .poll(kept)
+      .toMatch(/\/YamlEditor-.*\/api\/models\/kubernetes\/components\/Deployment/s);
+
+    await hub.close();
+    await first.getByText('Offline — changes kept locally').waitFor();
+    await first.close();
+    const ada = await first.context().newPage();
+    await ada.goto(`${hub.url}/designs/${designId}`);
+    await nodeNamed(ada, 'web').waitFor();
+    await ada.getByText('Offline — changes kept locally').waitFor();
+    await ada.getByText(/^The hub is not answering.*copy kept in this browser/s).waitFor();
+    await nodeNamed(ada, 'web').click();
+    const replicas = ada.getByLabel('Replicas', { exact: true });
+    await replicas.fill('5');
+    await replicas.press('Tab');
+    await ada.getByRole('button', { name: 'Add Service', exact: true }).click();
+    await nodeNamed(ada, 'service').waitFor();
+    await expect.poll(() => localUpdates(ada, designId)).toBeGreaterThan(1);
+
+    const port = Number(new URL(hub.url).port);
+    const back = await startTestHub({ data: hub.data, port, webRoot: inject('webRoot') });
+    await ada.locator('[data-status="saved"]').waitFor({ timeout: 20_000 });
+    const { body } = await api<LayoutDetail>(back.url, 'GET', `/api/designs/${designId}`);
+    expect(body.components.map((component) => component.name).sort()).toEqual(['service', 'web']);
+    expect(body.components.find((c) => c.name === 'web')!.config.spec?.replicas).toBe(5);
+  });
 });

@@ -39,6 +39,7 @@ describe('hub HTTP surface', () => {
     await writeFile(join(webRoot, 'index.html'), '<!doctype html><title>weft test</title>');
     await mkdir(join(webRoot, 'assets'));
     await writeFile(join(webRoot, 'assets', 'app.js'), 'console.log(1)');
+    await writeFile(join(webRoot, 'service-worker.js'), 'self.skipWaiting()');
     const { url } = await startTestHub({ webRoot });
     expect(await (await fetch(`${url}/`)).text()).toContain('weft test');
     expect(await (await fetch(`${url}/designs/abc`)).text()).toContain('weft test');
@@ -47,6 +48,10 @@ describe('hub HTTP surface', () => {
     // Built assets are named by their content and kept for good; pages are asked for each time.
     expect(asset.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
     expect((await fetch(`${url}/designs/abc`)).headers.get('cache-control')).toBe('no-cache');
+    // The service worker keeps its name across builds: a browser must check it for updates.
+    const serviceWorker = await fetch(`${url}/service-worker.js`);
+    expect(serviceWorker.headers.get('content-type')).toMatch(/javascript/);
+    expect(serviceWorker.headers.get('cache-control')).toBe('no-cache');
     const missing = await fetch(`${url}/assets/missing.js`);
     expect(missing.status).toBe(404);
     expect(missing.headers.get('cache-control')).toBe('no-cache');

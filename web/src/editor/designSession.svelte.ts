@@ -40,10 +40,14 @@ export class DesignSession {
   status = $state<SaveStatus>('connecting');
   /** The first sync has completed: the document is what the hub holds. */
   loaded = $state(false);
+  /** This browser's copy of the design has been restored (it had one). */
+  restoredLocally = $state(false);
   /** Why the hub closed the connection for good, if it did. */
   closedReason = $state('');
 
   private connected = false;
+  /** A connection attempt failed since the last success: the hub is away, not just slow. */
+  private unreachable = false;
   private durable: Uint8Array | null = null;
   private readonly localCopy: IndexeddbPersistence | null;
   /**
@@ -73,6 +77,11 @@ export class DesignSession {
     };
     this.provider.on('status', ({ status }) => {
       this.connected = status === 'connected';
+      if (this.connected) this.unreachable = false;
+      this.refreshStatus();
+    });
+    this.provider.on('connection-close', () => {
+      this.unreachable = !this.connected;
       this.refreshStatus();
     });
     this.provider.on('sync', (synced) => {
@@ -89,6 +98,10 @@ export class DesignSession {
     this.localCopy = options.readOnly
       ? null
       : new IndexeddbPersistence(localCopyName(designId), this.doc);
+    this.localCopy?.on('synced', () => {
+      this.restoredLocally = this.restored.size > 0;
+      this.refreshStatus();
+    });
     this.doc.on('update', (update: Uint8Array, origin: unknown) => {
       // The local copy restores in one transaction of its own: what it adds is what may not
       // have reached the hub yet.
@@ -117,6 +130,11 @@ export class DesignSession {
     if (!continues) this.undoManager.stopCapturing();
   }
 
+  /** There is a design to show: the hub's, or this browser's copy while the hub is away. */
+  get ready(): boolean {
+    return this.loaded || this.restoredLocally;
+  }
+
   get awareness() {
     return this.provider.awareness;
   }
@@ -132,8 +150,10 @@ export class DesignSession {
 
   private refreshStatus(): void {
     if (this.status === 'gone') return;
-    if (!this.connected) this.status = this.loaded ? 'offline' : 'connecting';
-    else if (!this.provider.synced) this.status = 'connecting';
+    if (!this.connected) {
+      const offline = this.loaded || (this.restoredLocally && this.unreachable);
+      this.status = offline ? 'offline' : 'connecting';
+    } else if (!this.provider.synced) this.status = 'connecting';
     else if (this.options.readOnly || this.isDurable()) this.status = 'saved';
     else this.status = 'saving';
   }

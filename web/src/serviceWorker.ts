@@ -1,0 +1,92 @@
+/**
+ * Lets the web client open while the hub is unreachable. Pages are asked of the hub first and
+ * the last one kept (from installation on); built assets are kept once fetched (their names are hashes of their
+ * content, so a kept one is never stale); the model registry's answers (palette, schemas,
+ * relationship types) are asked of the hub first and kept as a fallback. The design itself
+ * comes from the copy each editing page keeps in IndexedDB, and edits made meanwhile reach the
+ * hub when it is back. Nothing else is answered here: the designs API and WebSockets always go
+ * to the hub, and the embed widget (framed by other sites) is left alone.
+ *
+ * Built as its own entry, `/service-worker.js`, by web/vite.config.ts.
+ */
+
+// The DOM library this project compiles against has no service worker types: the little used
+// here, declared.
+interface ExtendableEvent extends Event {
+  waitUntil(promise: Promise<unknown>): void;
+}
+interface FetchEvent extends ExtendableEvent {
+  readonly request: Request;
+  respondWith(response: Promise<Response>): void;
+}
+interface ServiceWorkerScope {
+  skipWaiting(): Promise<void>;
+  readonly clients: { claim(): Promise<void> };
+  addEventListener(type: 'install' | 'activate', listener: (event: ExtendableEvent) => void): void;
+  addEventListener(type: 'fetch', listener: (event: FetchEvent) => void): void;
+}
+
+const worker = self as unknown as ServiceWorkerScope;
+
+/** Change the name to drop everything kept by earlier versions. */
+const CACHE = 'weft-1';
+/** Every client-side route is the same page, kept once under this key. */
+const PAGE_KEY = '/';
+const ASSETS = '/assets/';
+const EMBED = '/embed';
+const KEPT_API = ['/api/models', '/api/relationships'];
+
+worker.addEventListener('install', (event) => {
+  // The page that installs this worker was loaded before it: keep the page from the start.
+  const keepPage = caches.open(CACHE).then((cache) => cache.add(PAGE_KEY));
+  event.waitUntil(keepPage.then(() => worker.skipWaiting()));
+});
+
+worker.addEventListener('activate', (event) => {
+  const dropOthers = caches
+    .keys()
+    .then((names) =>
+      Promise.all(names.filter((name) => name !== CACHE).map((name) => caches.delete(name))),
+    );
+  // Pages open now are served from here too, not only the next ones.
+  event.waitUntil(dropOthers.then(() => worker.clients.claim()));
+});
+
+worker.addEventListener('fetch', (event) => {
+  const { request } = event;
+  const url = new URL(request.url);
+  if (request.method !== 'GET' || url.origin !== location.origin) return;
+  const path = url.pathname;
+  if (request.mode === 'navigate') {
+    if (path !== EMBED && !path.startsWith(`${EMBED}/`))
+      event.respondWith(hubFirst(event, PAGE_KEY));
+  } else if (path.startsWith(ASSETS)) {
+    event.respondWith(keptFirst(event));
+  } else if (KEPT_API.some((prefix) => path === prefix || path.startsWith(`${prefix}/`))) {
+    event.respondWith(hubFirst(event, request));
+  }
+});
+
+/** The hub's answer, kept under `key`; what was kept if the hub cannot be reached. */
+async function hubFirst(event: FetchEvent, key: Request | string): Promise<Response> {
+  const cache = await caches.open(CACHE);
+  try {
+    const response = await fetch(event.request);
+    if (response.ok) event.waitUntil(cache.put(key, response.clone()));
+    return response;
+  } catch (error) {
+    const kept = await cache.match(key);
+    if (kept) return kept;
+    throw error;
+  }
+}
+
+/** What was kept, or else the hub's answer, kept from now on. */
+async function keptFirst(event: FetchEvent): Promise<Response> {
+  const cache = await caches.open(CACHE);
+  const kept = await cache.match(event.request);
+  if (kept) return kept;
+  const response = await fetch(event.request);
+  if (response.ok) event.waitUntil(cache.put(event.request, response.clone()));
+  return response;
+}
