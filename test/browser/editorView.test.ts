@@ -237,6 +237,11 @@ describe('the editor’s view and connection in Chromium', () => {
     await expect.poll(kept).toMatch(/\/YamlEditor-/);
     await expect.poll(kept).toContain('/api/models/kubernetes/components/Deployment');
 
+    // A tab pointed at the API is not taken for the page to keep.
+    const apiTab = await first.context().newPage();
+    await apiTab.goto(`${hub.url}/api/designs`);
+    await apiTab.close();
+
     await hub.close();
     await first.getByText('Offline — changes kept locally').waitFor();
     await first.close();

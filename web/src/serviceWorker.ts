@@ -1,11 +1,11 @@
 /**
  * Lets the web client open while the hub is unreachable. Pages are asked of the hub first and
- * the last one kept (from installation on); built assets are kept once fetched (their names are hashes of their
- * content, so a kept one is never stale); the model registry's answers (palette, schemas,
- * relationship types) are asked of the hub first and kept as a fallback. The design itself
+ * the last one kept (from installation on); built assets are kept once fetched (their names are
+ * hashes of their content, so a kept one is never stale); the model registry's answers
+ * (palette, schemas, relationship types) are asked of the hub first and kept as a fallback. The design itself
  * comes from the copy each editing page keeps in IndexedDB, and edits made meanwhile reach the
  * hub when it is back. Nothing else is answered here: the designs API and WebSockets always go
- * to the hub, and the embed widget (framed by other sites) is left alone.
+ * to the hub.
  *
  * Built as its own entry, `/service-worker.js`, by web/vite.config.ts.
  */
@@ -33,7 +33,11 @@ const CACHE = 'weft-1';
 /** Every client-side route is the same page, kept once under this key. */
 const PAGE_KEY = '/';
 const ASSETS = '/assets/';
-const EMBED = '/embed';
+/**
+ * The pages kept: the designs list and the editor. Not the embed widget (framed by other sites,
+ * under a different frame policy), nor anything else a tab is pointed at (`/api/…`, `/metrics`).
+ */
+const isKeptPage = (path: string) => path === '/' || path.startsWith('/designs/');
 const KEPT_API = ['/api/models', '/api/relationships'];
 
 worker.addEventListener('install', (event) => {
@@ -58,8 +62,7 @@ worker.addEventListener('fetch', (event) => {
   if (request.method !== 'GET' || url.origin !== location.origin) return;
   const path = url.pathname;
   if (request.mode === 'navigate') {
-    if (path !== EMBED && !path.startsWith(`${EMBED}/`))
-      event.respondWith(hubFirst(event, PAGE_KEY));
+    if (isKeptPage(path)) event.respondWith(hubFirst(event, PAGE_KEY));
   } else if (path.startsWith(ASSETS)) {
     event.respondWith(keptFirst(event));
   } else if (KEPT_API.some((prefix) => path === prefix || path.startsWith(`${prefix}/`))) {
