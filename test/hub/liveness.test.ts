@@ -8,7 +8,12 @@ import { createDesign } from '../helpers/api.js';
 import { startTestHub } from '../helpers/hub.js';
 import { waitFor } from '../helpers/wait.js';
 
-const PING_INTERVAL_MS = 40;
+/**
+ * Short, so the test is quick; not so short that a busy machine stalling the shared event loop
+ * for one interval (the timer can then run before the pong is read) cuts off the live socket,
+ * as 40 ms once did in CI.
+ */
+const PING_INTERVAL_MS = 150;
 
 /** A raw socket on `url` that counts the pings it gets; `answers: false` never pongs. */
 function pingedSocket(url: string, answers: boolean) {

@@ -19,11 +19,15 @@ interface FetchEvent extends ExtendableEvent {
   readonly request: Request;
   respondWith(response: Promise<Response>): void;
 }
+interface ExtendableMessageEvent extends ExtendableEvent {
+  readonly data: unknown;
+}
 interface ServiceWorkerScope {
   skipWaiting(): Promise<void>;
   readonly clients: { claim(): Promise<void> };
   addEventListener(type: 'install' | 'activate', listener: (event: ExtendableEvent) => void): void;
   addEventListener(type: 'fetch', listener: (event: FetchEvent) => void): void;
+  addEventListener(type: 'message', listener: (event: ExtendableMessageEvent) => void): void;
 }
 
 const worker = self as unknown as ServiceWorkerScope;
@@ -39,6 +43,15 @@ const ASSETS = '/assets/';
  */
 const isKeptPage = (path: string) => path === '/' || path.startsWith('/designs/');
 const KEPT_API = ['/api/models', '/api/relationships'];
+
+/** How a request of this page's origin is answered: built asset, kept API answer, or neither. */
+function keptAs(url: URL): 'asset' | 'answer' | null {
+  if (url.origin !== location.origin) return null;
+  const path = url.pathname;
+  if (path.startsWith(ASSETS)) return 'asset';
+  if (KEPT_API.some((prefix) => path === prefix || path.startsWith(`${prefix}/`))) return 'answer';
+  return null;
+}
 
 worker.addEventListener('install', (event) => {
   // The page that installs this worker was loaded before it: keep the page from the start.
@@ -60,15 +73,36 @@ worker.addEventListener('fetch', (event) => {
   const { request } = event;
   const url = new URL(request.url);
   if (request.method !== 'GET' || url.origin !== location.origin) return;
-  const path = url.pathname;
   if (request.mode === 'navigate') {
-    if (isKeptPage(path)) event.respondWith(hubFirst(event, PAGE_KEY));
-  } else if (path.startsWith(ASSETS)) {
-    event.respondWith(keptFirst(event));
-  } else if (KEPT_API.some((prefix) => path === prefix || path.startsWith(`${prefix}/`))) {
-    event.respondWith(hubFirst(event, request));
+    if (isKeptPage(url.pathname)) event.respondWith(hubFirst(event, PAGE_KEY));
+    return;
   }
+  const kept = keptAs(url);
+  if (kept === 'asset') event.respondWith(keptFirst(event));
+  else if (kept === 'answer') event.respondWith(hubFirst(event, request));
 });
+
+// A page hands over the addresses it fetched (offlineReady.ts): on a first visit, its code and
+// the palette came before this worker took control, and are kept now.
+worker.addEventListener('message', (event) => {
+  const { keep } = (event.data ?? {}) as { keep?: unknown };
+  if (!Array.isArray(keep)) return;
+  const urls = keep.filter((url): url is string => typeof url === 'string');
+  event.waitUntil(keepFetched(urls));
+});
+
+/** Keeps the assets and API answers among `urls` that are not kept yet. */
+async function keepFetched(urls: string[]): Promise<void> {
+  const cache = await caches.open(CACHE);
+  const wanted = urls.filter((url) => URL.canParse(url) && keptAs(new URL(url)) !== null);
+  await Promise.all(
+    wanted.map(async (url) => {
+      if (await cache.match(url)) return;
+      // Gone or unreachable meanwhile: kept the next time it is fetched.
+      await cache.add(url).catch(() => undefined);
+    }),
+  );
+}
 
 /** The hub's answer, kept under `key`; what was kept if the hub cannot be reached. */
 async function hubFirst(event: FetchEvent, key: Request | string): Promise<Response> {
