@@ -14,7 +14,7 @@
  */
 import type { Component, JsonValue } from '../design/model.js';
 import type { EndpointSelector, Match, RelationshipDefinition, ValuePath } from './definition.js';
-import { stableHash } from './hash.js';
+import { stableHash, stableHasher } from './hash.js';
 import { matches, matchKeys, selects, valuesAt, canonical } from './values.js';
 
 export const MAX_PASSES = 5;
@@ -47,6 +47,12 @@ export interface ComponentChanges {
 /** The id of a relationship: the same definition and endpoints always give the same id. */
 export function relationshipId(definition: string, from: string, to: string): string {
   return stableHash(`${definition}\u0000${from}\u0000${to}`);
+}
+
+/** `relationshipId` for one definition, which hashes the definition's part once. */
+function relationshipIds(definition: string): (from: string, to: string) => string {
+  const hash = stableHasher(`${definition}\u0000`);
+  return (from, to) => hash(`${from}\u0000${to}`);
 }
 
 export class RelationshipEngine {
@@ -212,8 +218,10 @@ class Rule {
   /** Intermediaries, by their keys towards `from` and towards `to`. */
   private readonly viaFromSide: KeyIndex | null = null;
   private readonly viaToSide: KeyIndex | null = null;
+  private readonly idOf: (from: string, to: string) => string;
 
   constructor(readonly definition: RelationshipDefinition) {
+    this.idOf = relationshipIds(definition.id);
     const { via } = definition;
     const fromMatch = via
       ? indexable(via.fromMatch)
@@ -301,7 +309,7 @@ class Rule {
     // Siblings are unordered: one relationship per pair, whichever side changed.
     const [a, b] = definition.kind === 'sibling' && to.id < from.id ? [to, from] : [from, to];
     const relationship: InferredRelationship = {
-      id: relationshipId(definition.id, a.id, b.id),
+      id: this.idOf(a.id, b.id),
       definition: definition.id,
       kind: definition.kind,
       type: definition.type,
@@ -332,12 +340,12 @@ class Rule {
   ): KeyIndex {
     const sameNamespace = this.definition.sameNamespace;
     return new KeyIndex((component) => {
-      if (!selectors.some((selector) => selects(selector, component))) return [];
+      // Most definitions concern a few kinds: most components get no keys, and no new array.
+      if (!selectors.some((selector) => selects(selector, component))) return NO_KEYS;
       const prefix = sameNamespace ? `${namespaceOf(component)}\u0000` : '';
       if (alternatives.length === 0) return [prefix];
-      return alternatives
-        .flatMap((match) => matchKeys(match, side, component)!)
-        .map((key) => prefix + key);
+      const keys = alternatives.flatMap((match) => matchKeys(match, side, component)!);
+      return prefix === '' ? keys : keys.map((key) => prefix + key);
     });
   }
 
@@ -349,13 +357,14 @@ class Rule {
 }
 
 const EMPTY: ReadonlySet<string> = new Set();
+const NO_KEYS: readonly string[] = [];
 
 /** Component ids by key, and each component's keys, so a change can replace them. */
 class KeyIndex {
   private readonly byKey = new Map<string, Set<string>>();
-  private readonly keysById = new Map<string, string[]>();
+  private readonly keysById = new Map<string, readonly string[]>();
 
-  constructor(private readonly keysFor: (component: Component) => string[]) {}
+  constructor(private readonly keysFor: (component: Component) => readonly string[]) {}
 
   set(component: Component): void {
     const found = this.keysFor(component);
@@ -379,12 +388,13 @@ class KeyIndex {
     this.keysById.delete(id);
   }
 
-  keysOf(id: string): string[] {
-    return this.keysById.get(id) ?? [];
+  keysOf(id: string): readonly string[] {
+    return this.keysById.get(id) ?? NO_KEYS;
   }
 
   /** Every component indexed under any of `keys`, in the order they were indexed. */
   partners(keys: readonly string[]): ReadonlySet<string> {
+    if (keys.length === 0) return EMPTY;
     if (keys.length === 1) return this.byKey.get(keys[0]!) ?? EMPTY;
     const ids = new Set<string>();
     for (const key of keys) for (const id of this.byKey.get(key) ?? []) ids.add(id);

@@ -9,14 +9,33 @@ const FNV_OFFSET = 2166136261;
 /** Any other start makes the second pass independent enough of the first. */
 const SECOND_OFFSET = 0x9e3779b9;
 
-export function stableHash(text: string): string {
-  let first = FNV_OFFSET;
-  let second = SECOND_OFFSET;
+/** The two running hashes. */
+type HashState = readonly [first: number, second: number];
+
+const START: HashState = [FNV_OFFSET, SECOND_OFFSET];
+
+function extend([start1, start2]: HashState, text: string): HashState {
+  let first = start1;
+  let second = start2;
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
     first = Math.imul(first ^ code, FNV_PRIME);
     second = Math.imul(second ^ code, FNV_PRIME);
   }
-  // 32 bits of one and 20 of the other: 52 bits, exact in a double, printed once.
-  return ((first >>> 0) * 0x100000 + (second >>> 12)).toString(36);
+  return [first, second];
+}
+
+// 32 bits of one and 20 of the other: 52 bits, exact in a double, printed once.
+const print = ([first, second]: HashState): string =>
+  ((first >>> 0) * 0x100000 + (second >>> 12)).toString(36);
+
+export const stableHash = (text: string): string => print(extend(START, text));
+
+/**
+ * `stableHash` of `prefix + rest` for many `rest`s, the common beginning hashed once:
+ * `stableHasher(a)(b) === stableHash(a + b)`.
+ */
+export function stableHasher(prefix: string): (rest: string) => string {
+  const state = extend(START, prefix);
+  return (rest) => print(extend(state, rest));
 }
