@@ -14,7 +14,7 @@
  */
 import type { Component, JsonValue } from '../design/model.js';
 import type { EndpointSelector, Match, RelationshipDefinition, ValuePath } from './definition.js';
-import { stableHash, stableHasher } from './hash.js';
+import { stableHasher } from './hash.js';
 import { matches, matchKeys, selects, valuesAt, canonical } from './values.js';
 
 export const MAX_PASSES = 5;
@@ -44,16 +44,18 @@ export interface ComponentChanges {
   removed: readonly string[];
 }
 
-/** The id of a relationship: the same definition and endpoints always give the same id. */
-export function relationshipId(definition: string, from: string, to: string): string {
-  return stableHash(`${definition}\u0000${from}\u0000${to}`);
-}
-
-/** `relationshipId` for one definition, which hashes the definition's part once. */
+/**
+ * The ids of one definition's relationships: the same definition and endpoints always give the
+ * same id. The definition's part is hashed once, however many pairs follow.
+ */
 function relationshipIds(definition: string): (from: string, to: string) => string {
   const hash = stableHasher(`${definition}\u0000`);
   return (from, to) => hash(`${from}\u0000${to}`);
 }
+
+/** The id of one relationship (see `relationshipIds`). */
+export const relationshipId = (definition: string, from: string, to: string): string =>
+  relationshipIds(definition)(from, to);
 
 export class RelationshipEngine {
   private readonly componentsById = new Map<string, Component>();

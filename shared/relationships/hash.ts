@@ -29,11 +29,9 @@ function extend([start1, start2]: HashState, text: string): HashState {
 const print = ([first, second]: HashState): string =>
   ((first >>> 0) * 0x100000 + (second >>> 12)).toString(36);
 
-export const stableHash = (text: string): string => print(extend(START, text));
-
 /**
- * `stableHash` of `prefix + rest` for many `rest`s, the common beginning hashed once:
- * `stableHasher(a)(b) === stableHash(a + b)`.
+ * Hashes texts that begin with `prefix`, the common beginning hashed once: `stableHasher(a)(b)`
+ * is the hash of `a + b`, whatever the split.
  */
 export function stableHasher(prefix: string): (rest: string) => string {
   const state = extend(START, prefix);

@@ -71,8 +71,9 @@ worker.addEventListener('activate', (event) => {
 
 worker.addEventListener('fetch', (event) => {
   const { request } = event;
+  if (request.method !== 'GET') return;
   const url = new URL(request.url);
-  if (request.method !== 'GET' || url.origin !== location.origin) return;
+  // Navigations reach this worker only within its scope, this origin; the rest is `keptAs`'s.
   if (request.mode === 'navigate') {
     if (isKeptPage(url.pathname)) event.respondWith(hubFirst(event, PAGE_KEY));
     return;
