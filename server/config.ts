@@ -27,6 +27,7 @@ export interface HubConfig {
   writeDelayMs: number;
   compactEntries: number;
   compactBytes: number;
+  compactQuietMs: number;
   policyBudgetMs: number;
   webRoot: string;
   /** CSP sources (`frame-ancestors`) allowed to frame the web client's `/embed/` pages. */
@@ -48,6 +49,7 @@ export const DEFAULTS = {
   writeDelayMs: 1_000,
   compactEntries: 1_000,
   compactBytes: 8 * MIB,
+  compactQuietMs: 1_000,
   policyBudgetMs: 1_000,
   sandboxPodStartMs: 1_000,
   // Any site may embed a hub only this machine can reach; binding elsewhere awaits tokens.
@@ -74,6 +76,7 @@ const OPTIONS = {
   'write-delay-ms': { type: 'string' },
   'compact-entries': { type: 'string' },
   'compact-bytes': { type: 'string' },
+  'compact-quiet-ms': { type: 'string' },
   'policy-budget-ms': { type: 'string' },
   'web-root': { type: 'string' },
   'embed-origins': { type: 'string' },
@@ -166,6 +169,13 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): HubConfig |
       1,
     ),
     compactBytes: integer(value('compact-bytes'), 'compact-bytes', DEFAULTS.compactBytes, 1),
+    compactQuietMs: integer(
+      value('compact-quiet-ms'),
+      'compact-quiet-ms',
+      DEFAULTS.compactQuietMs,
+      0,
+      600_000,
+    ),
     policyBudgetMs: integer(
       value('policy-budget-ms'),
       'policy-budget-ms',
@@ -198,6 +208,8 @@ export const USAGE = `Usage: weft [options]           the hub (and its sandbox c
   --compact-entries N       compact a document log past this many entries (default 1000)
   --compact-bytes N         compact a document log past this many bytes (default 8 MiB),
                             either way once the log is as large as its snapshot
+  --compact-quiet-ms N      compact a log past those limits once its document has had no edit
+                            for this long, or at once past four times them (default 1000)
   --policy-budget-ms N      longest one OPA policy may run over one design (default 1000)
   --web-root DIR            built web client to serve (default dist/web)
   --embed-origins LIST      who may frame the embed widget: *, 'self' or origins such as

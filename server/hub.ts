@@ -67,6 +67,7 @@ export async function startHub(config: HubConfig, logger: Logger = createLogger(
       compactions: new CompactionQueue(),
       compactEntries: config.compactEntries,
       compactBytes: config.compactBytes,
+      compactQuietMs: config.compactQuietMs,
     },
     attach: (room) => attachInference?.(room),
     editListener: (roomName) => {

@@ -94,7 +94,8 @@ describe('LMDB persistence', () => {
 
   it('compacts the log without clients noticing', async () => {
     const data = await tempDir();
-    const first = await startTestHub({ data, compactEntries: 10 });
+    // No quiet period: compacted while the clients keep editing.
+    const first = await startTestHub({ data, compactEntries: 10, compactQuietMs: 0 });
     const room = `designs/${await createDesign(first.url)}`;
     const writer = connectClient(first.wsUrl, room, { acks: true });
     const watcher = connectClient(first.wsUrl, room);

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { openDatabases } from '../../server/store/database.js';
 import { applyStoredDoc, DocLog } from '../../server/store/docLog.js';
-import { DocWriter } from '../../server/store/docWriter.js';
+import { DocWriter, URGENT_FACTOR } from '../../server/store/docWriter.js';
 import { CompactionQueue } from '../../server/store/compactionQueue.js';
 import { WriteBatch } from '../../server/store/writeBatch.js';
 import { tempDir } from '../helpers/tempDir.js';
@@ -21,6 +21,7 @@ const policy = {
   batch: new WriteBatch(0),
   compactEntries: 5,
   compactBytes: 1024 * 1024,
+  compactQuietMs: 0,
   compactions: new CompactionQueue(),
 };
 
@@ -131,6 +132,45 @@ describe('DocWriter', () => {
     expect(compactions).toBe(1);
     while (logBytes <= snapshotBytes) await write();
     await waitFor(() => compactions === 2);
+    await db.root.close();
+  });
+
+  it('compacts a log past its limits once the document goes quiet, or at once far past them', async () => {
+    const db = openDatabases(await tempDir());
+    const log = new DocLog(db);
+    const compactions = { busy: 0, quiet: 0 };
+    const writeTo = (writer: DocWriter, doc: Y.Doc, count: number) => {
+      for (let i = 0; i < count; i++) {
+        const next = update(i);
+        Y.applyUpdate(doc, next);
+        writer.append(next);
+      }
+      return writer.flushed();
+    };
+    // Never quiet for long enough: only running far past the limits compacts.
+    const busyDoc = new Y.Doc();
+    const busy = writerFor(log, 'designs/busy', {
+      doc: busyDoc,
+      writePolicy: { ...policy, compactQuietMs: 60_000 },
+      onCompacted: () => (compactions.busy += 1),
+    });
+    await writeTo(busy, busyDoc, policy.compactEntries * URGENT_FACTOR);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(compactions.busy).toBe(0);
+    expect(log.load('designs/busy').logEntries).toBe(policy.compactEntries * URGENT_FACTOR);
+    await writeTo(busy, busyDoc, 1);
+    await waitFor(() => compactions.busy === 1);
+    // Past the limits, then quiet: compacted once the quiet period is over.
+    const quietDoc = new Y.Doc();
+    const quiet = writerFor(log, 'designs/quiet', {
+      doc: quietDoc,
+      writePolicy: { ...policy, compactQuietMs: 30 },
+      onCompacted: () => (compactions.quiet += 1),
+    });
+    await writeTo(quiet, quietDoc, policy.compactEntries + 1);
+    expect(compactions.quiet).toBe(0);
+    await waitFor(() => compactions.quiet === 1);
+    expect(log.load('designs/quiet').logEntries).toBe(0);
     await db.root.close();
   });
 
