@@ -29,6 +29,7 @@ export interface HubConfig {
   compactBytes: number;
   compactQuietMs: number;
   policyBudgetMs: number;
+  connectionCheckMs: number;
   webRoot: string;
   /** CSP sources (`frame-ancestors`) allowed to frame the web client's `/embed/` pages. */
   embedOrigins: readonly string[];
@@ -51,6 +52,7 @@ export const DEFAULTS = {
   compactBytes: 8 * MIB,
   compactQuietMs: 1_000,
   policyBudgetMs: 1_000,
+  connectionCheckMs: 30_000,
   sandboxPodStartMs: 1_000,
   // Any site may embed a hub only this machine can reach; binding elsewhere awaits tokens.
   embedOrigins: ['*'],
@@ -78,6 +80,7 @@ const OPTIONS = {
   'compact-bytes': { type: 'string' },
   'compact-quiet-ms': { type: 'string' },
   'policy-budget-ms': { type: 'string' },
+  'connection-check-ms': { type: 'string' },
   'web-root': { type: 'string' },
   'embed-origins': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -183,6 +186,13 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): HubConfig |
       10,
       600_000,
     ),
+    connectionCheckMs: integer(
+      value('connection-check-ms'),
+      'connection-check-ms',
+      DEFAULTS.connectionCheckMs,
+      100,
+      3_600_000,
+    ),
     webRoot: resolve(value('web-root') ?? join(projectRoot(), 'dist', 'web')),
     embedOrigins: frameAncestors(value('embed-origins')),
   };
@@ -211,6 +221,7 @@ export const USAGE = `Usage: weft [options]           the hub (and its sandbox c
   --compact-quiet-ms N      compact a log past those limits once its document has had no edit
                             for this long, or at once past four times them (default 1000)
   --policy-budget-ms N      longest one OPA policy may run over one design (default 1000)
+  --connection-check-ms N   check every cluster connection this often (default 30000)
   --web-root DIR            built web client to serve (default dist/web)
   --embed-origins LIST      who may frame the embed widget: *, 'self' or origins such as
                             https://example.com or https://*.example.com, comma- or

@@ -31,9 +31,13 @@ import { DocLog } from './store/docLog.js';
 import { CompactionQueue } from './store/compactionQueue.js';
 import { WriteBatch } from './store/writeBatch.js';
 import { startSandbox, type Sandbox } from './sandbox/sandbox.js';
+import { ConnectionRegistry } from './connections/connectionRegistry.js';
+import { Environments } from './connections/environments.js';
 
 /** How long shutdown lets HTTP requests under way finish before closing storage under them. */
 const REQUEST_DRAIN_MS = 10_000;
+/** How long a cluster has to answer a connection check before it counts as unreachable. */
+const CONNECTION_CHECK_TIMEOUT_MS = 5_000;
 
 export interface Hub {
   /** `http://HOST:PORT` with the port actually bound. */
@@ -128,9 +132,26 @@ export async function startHub(config: HubConfig, logger: Logger = createLogger(
       })
     : undefined;
 
+  const connections = new ConnectionRegistry(
+    {
+      ...(sandbox ? { sandboxKubeconfig: sandbox.kubeconfigPath } : {}),
+      ...(config.kubeconfig ? { kubeconfig: config.kubeconfig } : {}),
+      stored: new KeyedRecords(db.connections, (connection) => connection.id),
+    },
+    { intervalMs: config.connectionCheckMs, timeoutMs: CONNECTION_CHECK_TIMEOUT_MS },
+    logger,
+  );
+
+  const environments = new Environments(
+    new KeyedRecords(db.environments, (environment) => environment.id),
+    (id) => connections.has(id),
+  );
+
   const inFlight = new InFlightRequests();
   const app = createApp({
     designs,
+    connections,
+    environments,
     models,
     policies,
     metrics: metrics.registry,
@@ -166,6 +187,7 @@ export async function startHub(config: HubConfig, logger: Logger = createLogger(
       await rooms.closeAll(CloseCode.goingAway, 'hub shutting down');
       await policyRunner.close();
       designs.flushTouches();
+      await connections.close();
       await sandbox?.close();
       await log.flushed();
       server.closeAllConnections();

@@ -8,6 +8,8 @@ import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { CHECKS } from '../../shared/checks/bestPractices.js';
 import { KUBERNETES_RELATIONSHIPS } from '../../shared/relationships/kubernetes.js';
+import type { ConnectionRegistry } from '../connections/connectionRegistry.js';
+import type { Environments } from '../connections/environments.js';
 import type { DesignService } from '../designs/designService.js';
 import type { ModelRegistry } from '../models/modelRegistry.js';
 import type { PolicyRegistry } from '../policies/policyRegistry.js';
@@ -15,7 +17,9 @@ import { SCHEMA_CHECK } from '../models/schemaFindings.js';
 import { HubError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Registry } from '../metrics/registry.js';
+import { connectionRoutes } from './connectionRoutes.js';
 import { designRoutes } from './designRoutes.js';
+import { environmentRoutes } from './environmentRoutes.js';
 import { modelRoutes } from './modelRoutes.js';
 import { policyRoutes } from './policyRoutes.js';
 import type { InFlightRequests } from './inFlight.js';
@@ -26,6 +30,8 @@ const MAX_UPLOAD_BODY_BYTES = 16 * 1024 * 1024;
 
 export interface AppDeps {
   designs: DesignService;
+  connections: ConnectionRegistry;
+  environments: Environments;
   models: ModelRegistry;
   policies: PolicyRegistry;
   metrics: Registry;
@@ -65,6 +71,8 @@ export function createApp(deps: AppDeps): Hono {
   app.route('/api/designs', designRoutes(deps.designs));
   app.route('/api/models', modelRoutes(deps.models));
   app.route('/api/policies', policyRoutes(deps.policies));
+  app.route('/api/connections', connectionRoutes(deps.connections));
+  app.route('/api/environments', environmentRoutes(deps.environments));
   app.get('/api/checks', (c) => c.json([SCHEMA_CHECK, ...CHECKS]));
   app.get('/api/relationships', (c) => c.json(KUBERNETES_RELATIONSHIPS));
   app.all('/api/*', (c) =>

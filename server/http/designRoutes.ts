@@ -2,20 +2,10 @@
  * `/api/designs`: list, create, import from manifests, read (as JSON or manifests),
  * rename/describe and delete designs.
  */
-import { Hono, type Context } from 'hono';
+import { Hono } from 'hono';
 import { parseDesignCreate, parseDesignPatch } from '../designs/designInput.js';
 import type { DesignService } from '../designs/designService.js';
-import { badRequest } from '../errors.js';
-
-/** Parses the JSON body, turning a syntax error into a 400 with a useful message. */
-async function jsonBody(c: Context): Promise<unknown> {
-  const text = await c.req.text();
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw badRequest('invalid_json', `the body is not valid JSON: ${(error as Error).message}`);
-  }
-}
+import { jsonBody } from './jsonBody.js';
 
 export function designRoutes(designs: DesignService): Hono {
   return new Hono()

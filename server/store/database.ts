@@ -6,6 +6,8 @@ import { open, type Database, type RootDatabase } from 'lmdb';
 import type { SandboxDatabase } from '../sandbox/objectStore.js';
 import type { Model } from '../models/model.js';
 import type { StoredPolicy } from '../policies/policyRegistry.js';
+import type { StoredConnection } from '../connections/connectionRegistry.js';
+import type { Environment } from '../connections/environments.js';
 import type { DesignRecord } from './designRecords.js';
 
 /** `[docName, seq]`: ordered by document, then by sequence number. */
@@ -30,6 +32,10 @@ export interface Databases {
   models: Database<Model, string>;
   /** Uploaded OPA policies, by id. */
   policies: Database<StoredPolicy, string>;
+  /** Cluster connections added through the API, by id (with their credentials). */
+  connections: Database<StoredConnection, string>;
+  /** Named groups of connections, by id. */
+  environments: Database<Environment, string>;
   /** The built-in sandbox cluster's objects, revision counter and token. */
   sandbox: SandboxDatabase;
 }
@@ -45,6 +51,8 @@ export function openDatabases(path: string, { readOnly = false } = {}): Database
     designs: root.openDB<DesignRecord, string>({ name: 'designs' }),
     models: root.openDB<Model, string>({ name: 'models' }),
     policies: root.openDB<StoredPolicy, string>({ name: 'policies' }),
+    connections: root.openDB<StoredConnection, string>({ name: 'connections' }),
+    environments: root.openDB<Environment, string>({ name: 'environments' }),
     sandbox: root.openDB({ name: 'sandbox' }) as SandboxDatabase,
   };
 }

@@ -1,0 +1,99 @@
+/**
+ * One cluster the hub can reach: its client configuration and what the last check found.
+ * A check asks the API server for its version; a failure is kept as the last error, so a
+ * connection that comes back still shows what went wrong before.
+ */
+import { VersionApi } from '@kubernetes/client-node';
+import { abortable } from '../kube/abortable.js';
+import type { PooledKubeConfig } from '../kube/pooledKubeConfig.js';
+
+/** Where a connection comes from: the built-in sandbox, `--kubeconfig`, or the API. */
+export type ConnectionSource = 'sandbox' | 'kubeconfig' | 'added';
+
+export type ConnectionState = 'checking' | 'reachable' | 'unreachable';
+
+/** What the API shows of a connection: never a token, key or certificate. */
+export interface ConnectionView {
+  id: string;
+  name: string;
+  source: ConnectionSource;
+  context: string;
+  server: string;
+  state: ConnectionState;
+  /** The API server's `gitVersion`, once a check has reached it. */
+  version: string | null;
+  /** When the last check finished (ISO 8601). */
+  checkedAt: string | null;
+  /** The most recent failed check, even if a later one succeeded. */
+  lastError: { message: string; at: string } | null;
+}
+
+/** Long error bodies (an HTML page from a proxy) are cut to this. */
+const MAX_ERROR_LENGTH = 500;
+
+export class Connection {
+  private state: ConnectionState = 'checking';
+  private version: string | null = null;
+  private checkedAt: string | null = null;
+  private lastError: ConnectionView['lastError'] = null;
+  private checking: Promise<void> | null = null;
+
+  constructor(
+    readonly id: string,
+    readonly name: string,
+    readonly source: ConnectionSource,
+    /** Current context set to the connection's; requests share one connection pool. */
+    readonly kubeConfig: PooledKubeConfig,
+  ) {}
+
+  get context(): string {
+    return this.kubeConfig.getCurrentContext();
+  }
+
+  get server(): string {
+    return this.kubeConfig.getCurrentCluster()?.server ?? '';
+  }
+
+  view(): ConnectionView {
+    const { id, name, source, context, server, state, version, checkedAt, lastError } = this;
+    return { id, name, source, context, server, state, version, checkedAt, lastError };
+  }
+
+  /** Asks the cluster for its version; one check at a time, callers share the one under way. */
+  check(timeoutMs: number): Promise<void> {
+    return (this.checking ??= this.askVersion(timeoutMs).finally(() => {
+      this.checking = null;
+    }));
+  }
+
+  private async askVersion(timeoutMs: number): Promise<void> {
+    try {
+      const info = await this.kubeConfig
+        .makeApiClient(VersionApi)
+        .getCode({}, abortable(AbortSignal.timeout(timeoutMs)));
+      this.state = 'reachable';
+      this.version = info.gitVersion;
+    } catch (error) {
+      this.state = 'unreachable';
+      const message = isTimeout(error)
+        ? `no answer from ${this.server} within ${timeoutMs} ms`
+        : describe(error);
+      this.lastError = { message, at: new Date().toISOString() };
+    } finally {
+      this.checkedAt = new Date().toISOString();
+    }
+  }
+}
+
+const isTimeout = (error: unknown): boolean =>
+  error instanceof Error &&
+  (error.name === 'TimeoutError' ||
+    (error.cause instanceof Error && error.cause.name === 'TimeoutError'));
+
+/** A one-line reason: the network error's cause rather than a generic "fetch failed". */
+function describe(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';
+  const text = `${error.message}${cause}`.replace(/\s+/g, ' ').trim();
+  return text.length > MAX_ERROR_LENGTH ? `${text.slice(0, MAX_ERROR_LENGTH)}…` : text;
+}
