@@ -3,15 +3,15 @@
  * another port, reached over HTTPS through `@kubernetes/client-node`.
  */
 import { readFile } from 'node:fs/promises';
-import { createServer, type Socket } from 'node:net';
 import { delimiter } from 'node:path';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import type { ConnectionView } from '../../server/connections/connection.js';
 import type { Environment } from '../../server/connections/environments.js';
 import { api } from '../helpers/api.js';
 import { startTestHub } from '../helpers/hub.js';
 import { startTestSandbox } from '../helpers/sandbox.js';
+import { closedPort, silentServer } from '../helpers/silentServer.js';
 import { tempDir } from '../helpers/tempDir.js';
 
 interface Kubeconfig {
@@ -38,27 +38,6 @@ interface ApiError {
 
 const connectionOf = async (url: string, id: string) =>
   (await api<ConnectionView>(url, 'GET', `/api/connections/${id}`)).body;
-
-/** A TCP server that accepts connections and never says a word. */
-async function silentServer(): Promise<number> {
-  const sockets = new Set<Socket>();
-  const server = createServer((socket) => sockets.add(socket));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  onTestFinished(async () => {
-    for (const socket of sockets) socket.destroy();
-    await new Promise((resolve) => server.close(resolve));
-  });
-  return (server.address() as { port: number }).port;
-}
-
-/** A port nothing listens on: bound once, then freed. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe('connections', () => {
   it('lists the sandbox, checked and reachable, with its Kubernetes version', async () => {
