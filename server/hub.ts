@@ -33,6 +33,7 @@ import { WriteBatch } from './store/writeBatch.js';
 import { startSandbox, type Sandbox } from './sandbox/sandbox.js';
 import { ConnectionRegistry } from './connections/connectionRegistry.js';
 import { Environments } from './connections/environments.js';
+import { DeploymentService } from './deploy/deploymentService.js';
 
 /** How long shutdown lets HTTP requests under way finish before closing storage under them. */
 const REQUEST_DRAIN_MS = 10_000;
@@ -147,11 +148,21 @@ export async function startHub(config: HubConfig, logger: Logger = createLogger(
     (id) => connections.has(id),
   );
 
+  const deployments = new DeploymentService(
+    designs,
+    connections,
+    environments,
+    rooms,
+    new KeyedRecords(db.deployments, (deployment) => deployment.id),
+    logger,
+  );
+
   const inFlight = new InFlightRequests();
   const app = createApp({
     designs,
     connections,
     environments,
+    deployments,
     models,
     policies,
     metrics: metrics.registry,
@@ -184,6 +195,8 @@ export async function startHub(config: HubConfig, logger: Logger = createLogger(
           `requests still running ${REQUEST_DRAIN_MS} ms into shutdown: cutting them off`,
         );
       }
+      // Deployments under way stop waiting and write their last progress while rooms are open.
+      await deployments.close();
       await rooms.closeAll(CloseCode.goingAway, 'hub shutting down');
       await policyRunner.close();
       designs.flushTouches();

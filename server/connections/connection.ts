@@ -5,6 +5,7 @@
  */
 import { VersionApi } from '@kubernetes/client-node';
 import { abortable } from '../kube/abortable.js';
+import { clusterFailure, isTimeout } from '../kube/failure.js';
 import type { PooledKubeConfig } from '../kube/pooledKubeConfig.js';
 
 /** Where a connection comes from: the built-in sandbox, `--kubeconfig`, or the API. */
@@ -27,9 +28,6 @@ export interface ConnectionView {
   /** The most recent failed check, even if a later one succeeded. */
   lastError: { message: string; at: string } | null;
 }
-
-/** Long error bodies (an HTML page from a proxy) are cut to this. */
-const MAX_ERROR_LENGTH = 500;
 
 export class Connection {
   private state: ConnectionState = 'checking';
@@ -77,23 +75,10 @@ export class Connection {
       this.state = 'unreachable';
       const message = isTimeout(error)
         ? `no answer from ${this.server} within ${timeoutMs} ms`
-        : describe(error);
+        : clusterFailure(error).message;
       this.lastError = { message, at: new Date().toISOString() };
     } finally {
       this.checkedAt = new Date().toISOString();
     }
   }
-}
-
-const isTimeout = (error: unknown): boolean =>
-  error instanceof Error &&
-  (error.name === 'TimeoutError' ||
-    (error.cause instanceof Error && error.cause.name === 'TimeoutError'));
-
-/** A one-line reason: the network error's cause rather than a generic "fetch failed". */
-function describe(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';
-  const text = `${error.message}${cause}`.replace(/\s+/g, ' ').trim();
-  return text.length > MAX_ERROR_LENGTH ? `${text.slice(0, MAX_ERROR_LENGTH)}…` : text;
 }

@@ -10,6 +10,7 @@ import { CHECKS } from '../../shared/checks/bestPractices.js';
 import { KUBERNETES_RELATIONSHIPS } from '../../shared/relationships/kubernetes.js';
 import type { ConnectionRegistry } from '../connections/connectionRegistry.js';
 import type { Environments } from '../connections/environments.js';
+import type { DeploymentService } from '../deploy/deploymentService.js';
 import type { DesignService } from '../designs/designService.js';
 import type { ModelRegistry } from '../models/modelRegistry.js';
 import type { PolicyRegistry } from '../policies/policyRegistry.js';
@@ -18,6 +19,7 @@ import { HubError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Registry } from '../metrics/registry.js';
 import { connectionRoutes } from './connectionRoutes.js';
+import { deploymentRoutes } from './deploymentRoutes.js';
 import { designRoutes } from './designRoutes.js';
 import { environmentRoutes } from './environmentRoutes.js';
 import { modelRoutes } from './modelRoutes.js';
@@ -32,6 +34,7 @@ export interface AppDeps {
   designs: DesignService;
   connections: ConnectionRegistry;
   environments: Environments;
+  deployments: DeploymentService;
   models: ModelRegistry;
   policies: PolicyRegistry;
   metrics: Registry;
@@ -68,6 +71,7 @@ export function createApp(deps: AppDeps): Hono {
   app.use('/api/*', async (c, next) =>
     limitBody(uploads.has(c.req.path) ? MAX_UPLOAD_BODY_BYTES : MAX_JSON_BODY_BYTES)(c, next),
   );
+  app.route('/api', deploymentRoutes(deps.deployments));
   app.route('/api/designs', designRoutes(deps.designs));
   app.route('/api/models', modelRoutes(deps.models));
   app.route('/api/policies', policyRoutes(deps.policies));

@@ -194,6 +194,9 @@ export class ResourceService {
       options,
     );
     this.validate(type, object);
+    // kube-apiserver writes nothing for an update that changes nothing: no new
+    // resourceVersion, no watch event (so re-applying an unchanged object is free).
+    if (sameContent(stored, object)) return stored;
     if (options.dryRun) return object;
     const held = object.metadata.finalizers?.length || namespaceFinalizers(object).length;
     if (object.metadata.deletionTimestamp && !held) {
@@ -393,6 +396,21 @@ export class ResourceService {
     const problems = kindProblems(type, object, (resource) => this.store.list(resource));
     if (problems.length > 0) throw invalid(type, object.metadata.name, problems);
   }
+}
+
+/** Whether two versions of an object hold the same content, managedFields' timestamps aside. */
+function sameContent(a: KubeObject, b: KubeObject): boolean {
+  const comparable = (object: KubeObject) => ({
+    ...object,
+    metadata: {
+      ...object.metadata,
+      resourceVersion: undefined,
+      managedFields: (object.metadata.managedFields as Record<string, unknown>[] | undefined)?.map(
+        ({ time: _time, ...entry }) => entry,
+      ),
+    },
+  });
+  return isDeepStrictEqual(comparable(a), comparable(b));
 }
 
 /** `object` with `managedFields` updated for a write that is not an apply. */

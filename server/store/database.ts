@@ -8,6 +8,7 @@ import type { Model } from '../models/model.js';
 import type { StoredPolicy } from '../policies/policyRegistry.js';
 import type { StoredConnection } from '../connections/connectionRegistry.js';
 import type { Environment } from '../connections/environments.js';
+import type { Deployment } from '../../shared/deploy/deployment.js';
 import type { DesignRecord } from './designRecords.js';
 
 /** `[docName, seq]`: ordered by document, then by sequence number. */
@@ -36,6 +37,8 @@ export interface Databases {
   connections: Database<StoredConnection, string>;
   /** Named groups of connections, by id. */
   environments: Database<Environment, string>;
+  /** Finished deployments, by id. */
+  deployments: Database<Deployment, string>;
   /** The built-in sandbox cluster's objects, revision counter and token. */
   sandbox: SandboxDatabase;
 }
@@ -53,6 +56,7 @@ export function openDatabases(path: string, { readOnly = false } = {}): Database
     policies: root.openDB<StoredPolicy, string>({ name: 'policies' }),
     connections: root.openDB<StoredConnection, string>({ name: 'connections' }),
     environments: root.openDB<Environment, string>({ name: 'environments' }),
+    deployments: root.openDB<Deployment, string>({ name: 'deployments' }),
     sandbox: root.openDB({ name: 'sandbox' }) as SandboxDatabase,
   };
 }

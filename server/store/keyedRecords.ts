@@ -15,6 +15,10 @@ export class KeyedRecords<T> {
     return [...this.db.getRange({})].map(({ value }) => value);
   }
 
+  get(key: string): T | undefined {
+    return this.db.get(key);
+  }
+
   put(record: T): Promise<boolean> {
     return observed(this.db.put(this.keyOf(record), record));
   }

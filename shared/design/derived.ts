@@ -4,6 +4,7 @@
  */
 import * as Y from 'yjs';
 import type { Finding } from '../checks/bestPractices.js';
+import type { ConnectionDeployment } from '../deploy/deployment.js';
 import type { OverrideDecision, Relationship } from './model.js';
 
 export const DerivedKey = {
@@ -83,4 +84,20 @@ export function readComponentFindings(doc: Y.Doc, componentId: string): Finding[
 /** Every component's findings, by component id. */
 export function readFindings(doc: Y.Doc): Record<string, Finding[]> {
   return Object.fromEntries(doc.getMap<Finding[]>(DerivedKey.findings).entries());
+}
+
+/** Replaces the progress of the latest deployment on one connection. */
+export function writeDeployment(
+  doc: Y.Doc,
+  connectionId: string,
+  progress: ConnectionDeployment,
+): void {
+  doc
+    .getMap<ConnectionDeployment>(DerivedKey.deployments)
+    .set(connectionId, structuredClone(progress));
+}
+
+/** The latest deployment on each connection, by connection id. */
+export function readDeployments(doc: Y.Doc): Record<string, ConnectionDeployment> {
+  return Object.fromEntries(doc.getMap<ConnectionDeployment>(DerivedKey.deployments).entries());
 }

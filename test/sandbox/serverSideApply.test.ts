@@ -12,8 +12,9 @@ import {
   type KubernetesObject,
   type V1ConfigMap,
   type V1ManagedFieldsEntry,
+  Watch,
 } from '@kubernetes/client-node';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { deploymentManifest } from '../helpers/kubeManifests.js';
 import { failedStatus } from '../helpers/kubeStatus.js';
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
@@ -124,6 +125,30 @@ describe('sandbox server-side apply', () => {
     const ciEntry = (body: Json) =>
       (body.metadata.managedFields as Json[]).find((entry) => entry.manager === 'ci');
     expect(ciEntry(again.body)).toEqual(ciEntry(created.body));
+  });
+
+  it('writes nothing for an apply that changes nothing: same resourceVersion, no watch event', async () => {
+    const { sandbox, apply } = await setUp();
+    const settings: V1ConfigMap = {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'same', namespace: 'default' },
+      data: { a: 'b' },
+    };
+    const first = await apply(structuredClone(settings), 'weft');
+    const events: string[] = [];
+    const watch = await new Watch(sandbox.kc).watch(
+      '/api/v1/namespaces/default/configmaps',
+      { resourceVersion: first.metadata!.resourceVersion },
+      (type) => events.push(type),
+      () => undefined,
+    );
+    onTestFinished(() => watch.abort());
+    const again = await apply(structuredClone(settings), 'weft');
+    expect(again.metadata!.resourceVersion).toBe(first.metadata!.resourceVersion);
+    const changed = await apply({ ...structuredClone(settings), data: { a: 'c' } }, 'weft');
+    expect(changed.metadata!.resourceVersion).not.toBe(first.metadata!.resourceVersion);
+    await expect.poll(() => events).toEqual(['MODIFIED']);
   });
 
   it('removes a field its manager applied before and no longer applies, but not another’s', async () => {
