@@ -23,7 +23,8 @@ export interface WeftHub extends ServerProcess {
 const STOP_GRACE_MS = 60_000;
 
 /**
- * Starts `dist/server/main.js --port 0 --data <data> --no-sandbox …flags` pinned to `core`.
+ * Starts `dist/server/main.js --port 0 --data <data> --no-sandbox …flags` pinned to `core`
+ * (`--sandbox` among the flags keeps the sandbox cluster).
  * @example const hub = await startWeft(0, dir, ['--compact-entries', '10000']);
  */
 export async function startWeft(
@@ -33,7 +34,9 @@ export async function startWeft(
 ): Promise<WeftHub> {
   buildOnce();
   const args = [MAIN, '--port', '0', '--data', data];
-  const server = await startPinned(core, [...args, '--no-sandbox', ...flags], LISTENING);
+  // Benchmarks measure the hub alone unless they ask for its sandbox cluster.
+  const sandbox = flags.includes('--sandbox') ? [] : ['--no-sandbox'];
+  const server = await startPinned(core, [...args, ...sandbox, ...flags], LISTENING);
   const kill = () => server.child.kill('SIGKILL');
   process.once('exit', kill);
   return {

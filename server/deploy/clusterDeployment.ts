@@ -74,6 +74,7 @@ export class ClusterDeployment {
       dryRun: plan.dryRun,
       state: 'pending',
       startedAt: new Date().toISOString(),
+      appliedAt: null,
       finishedAt: null,
       resources: [],
     };
@@ -114,6 +115,7 @@ export class ClusterDeployment {
     // Pruning needs every object's real namespace, which only the applies told.
     if (applies.some(({ resource }) => resource.state === 'failed')) return;
     await this.prune(new Set(applies.map(({ resource }) => identity(resource))));
+    this.progress.appliedAt = new Date().toISOString();
     if (!this.plan.dryRun) await this.awaitRollouts(applies.map(({ resource }) => resource));
   }
 
@@ -171,6 +173,7 @@ export class ClusterDeployment {
   private async undeploy(): Promise<void> {
     const found = await this.labelled();
     await this.remove(found, 'delete');
+    this.progress.appliedAt = new Date().toISOString();
     if (this.plan.dryRun) return;
     const deleted = this.progress.resources.filter((resource) => resource.state === 'applied');
     await this.waitFor(deleted, async (resource) => {

@@ -97,6 +97,7 @@ export class DeploymentService {
       connections: request.connections,
       state: 'pending',
       startedAt: new Date().toISOString(),
+      appliedAt: null,
       finishedAt: null,
       resources: [],
       errors: {},
@@ -189,11 +190,11 @@ export class DeploymentService {
 
   private view({ record, parts }: Running): Deployment {
     const progress = [...parts.entries()];
-    const finished = progress.map(([, part]) => part.progress.finishedAt);
     return {
       ...record,
       state: combinedState(progress.map(([, part]) => part.progress.state)),
-      finishedAt: finished.every((at) => at !== null) ? finished.sort().at(-1)! : null,
+      appliedAt: latest(progress.map(([, part]) => part.progress.appliedAt)),
+      finishedAt: latest(progress.map(([, part]) => part.progress.finishedAt)),
       resources: progress.flatMap(([connection, part]) =>
         part.progress.resources.map((resource) => ({ connection, ...resource })),
       ),
@@ -257,6 +258,12 @@ export class DeploymentService {
       timeoutMs: (seconds as number) * 1000,
     };
   }
+}
+
+/** The latest of several moments, once all of them have come. */
+function latest(moments: (string | null)[]): string | null {
+  if (moments.some((at) => at === null)) return null;
+  return (moments as string[]).sort().at(-1) ?? null;
 }
 
 /** The kinds a connection's last deployment touched: where to look for what to prune. */

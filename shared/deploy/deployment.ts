@@ -44,6 +44,8 @@ export interface ConnectionDeployment {
   dryRun: boolean;
   state: DeploymentState;
   startedAt: string;
+  /** When every object was applied (or deleted) and pruning was done, before any waiting. */
+  appliedAt: string | null;
   finishedAt: string | null;
   resources: DeployedResource[];
   /** What stopped the deployment as a whole (validation, an unreachable cluster). */
@@ -60,6 +62,8 @@ export interface Deployment {
   connections: string[];
   state: DeploymentState;
   startedAt: string;
+  /** When the last connection's `appliedAt` came. */
+  appliedAt: string | null;
   finishedAt: string | null;
   resources: (DeployedResource & { connection: string })[];
   /** Per connection: what stopped it, if anything did. */

@@ -149,9 +149,11 @@ describe('the editor’s view and connection in Chromium', () => {
     const grace = await openEditor(browser, hub, designId, GRACE);
     // The YAML editor and the schemas of the design's kinds are fetched once the design is
     // drawn and the page idle, before anyone selects anything, so the whole panel works offline.
+    // Waiting for the files alone is not enough: the editor's code must have loaded as a whole.
     await grace.waitForFunction(() => {
       const fetched = performance.getEntriesByType('resource').map((entry) => entry.name);
       return (
+        document.documentElement.dataset.offlineReady === 'true' &&
         fetched.some((name) => /\/YamlEditor-/.test(name)) &&
         fetched.some((name) => name.includes('/api/models/kubernetes/components/Deployment'))
       );

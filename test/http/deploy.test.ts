@@ -133,6 +133,9 @@ describe('deploy', () => {
       errors: {},
     });
     expect(deployment.resources).toHaveLength(5);
+    expect(Date.parse(deployment.appliedAt!)).toBeLessThanOrEqual(
+      Date.parse(deployment.finishedAt!),
+    );
     expect(deployment.resources.every((r) => r.state === 'ready')).toBe(true);
     expect(resourceOf(deployment, 'Deployment', 'web')?.message).toBe('2/2 ready');
 

@@ -37,6 +37,8 @@ async function prefetch(doc: Y.Doc): Promise<void> {
   }
   // A failure is not shown here: the panel asks again when it needs what failed.
   await Promise.allSettled(loads);
+  // Said on the page, for whoever needs to know the panel now works offline (the tests).
+  document.documentElement.dataset.offlineReady = 'true';
   keepWhatThisPageFetched();
 }
 
