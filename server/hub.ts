@@ -31,6 +31,7 @@ import { DocLog } from './store/docLog.js';
 import { CompactionQueue } from './store/compactionQueue.js';
 import { WriteBatch } from './store/writeBatch.js';
 import { startSandbox, type Sandbox } from './sandbox/sandbox.js';
+import { ClusterViews } from './clusters/clusterViews.js';
 import { ConnectionRegistry } from './connections/connectionRegistry.js';
 import { Environments } from './connections/environments.js';
 import { DeploymentService } from './deploy/deploymentService.js';
@@ -56,12 +57,36 @@ export async function startHub(config: HubConfig, logger: Logger = createLogger(
   const db = openDatabases(config.data);
   let rooms: RoomRegistry | undefined;
   let sockets: WebSocketHub | undefined;
+  let clusterViews: ClusterViews | undefined;
   const metrics = createHubMetrics({
     openRooms: () => rooms?.size ?? 0,
     connections: () => sockets?.connectionCount ?? 0,
+    clusterWatches: () => clusterViews?.watchCount ?? 0,
   });
   const log = new DocLog(db, (seconds) => metrics.persistFlushSeconds.observe(seconds));
   const records = new DesignRecords(db);
+
+  const sandbox = config.sandbox
+    ? await startSandbox({
+        db: db.sandbox,
+        data: config.data,
+        reset: config.sandboxReset,
+        timings: { podStartMs: config.sandboxPodStartMs },
+        logger,
+      })
+    : undefined;
+
+  const connections = new ConnectionRegistry(
+    {
+      ...(sandbox ? { sandboxKubeconfig: sandbox.kubeconfigPath } : {}),
+      ...(config.kubeconfig ? { kubeconfig: config.kubeconfig } : {}),
+      stored: new KeyedRecords(db.connections, (connection) => connection.id),
+    },
+    { intervalMs: config.connectionCheckMs, timeoutMs: CONNECTION_CHECK_TIMEOUT_MS },
+    logger,
+  );
+
+  clusterViews = new ClusterViews(connections);
 
   let designs: DesignService | undefined;
   let attachInference: ((room: Room) => (() => void) | undefined) | undefined;
@@ -74,7 +99,7 @@ export async function startHub(config: HubConfig, logger: Logger = createLogger(
       compactBytes: config.compactBytes,
       compactQuietMs: config.compactQuietMs,
     },
-    attach: (room) => attachInference?.(room),
+    attach: (room) => attachInference?.(room) ?? clusterViews?.attach(room),
     editListener: (roomName) => {
       const room = parseRoomName(roomName);
       if (room?.kind !== 'design') return undefined;
@@ -120,28 +145,8 @@ export async function startHub(config: HubConfig, logger: Logger = createLogger(
     maxMessageBytes: config.maxMessageBytes,
     sendBufferLimit: config.sendBufferLimit,
     pingIntervalMs: config.pingIntervalMs,
-    resolveRoom: (name) => resolveRoom(name, designs),
+    resolveRoom: (name) => resolveRoom(name, designs, connections),
   });
-
-  const sandbox = config.sandbox
-    ? await startSandbox({
-        db: db.sandbox,
-        data: config.data,
-        reset: config.sandboxReset,
-        timings: { podStartMs: config.sandboxPodStartMs },
-        logger,
-      })
-    : undefined;
-
-  const connections = new ConnectionRegistry(
-    {
-      ...(sandbox ? { sandboxKubeconfig: sandbox.kubeconfigPath } : {}),
-      ...(config.kubeconfig ? { kubeconfig: config.kubeconfig } : {}),
-      stored: new KeyedRecords(db.connections, (connection) => connection.id),
-    },
-    { intervalMs: config.connectionCheckMs, timeoutMs: CONNECTION_CHECK_TIMEOUT_MS },
-    logger,
-  );
 
   const environments = new Environments(
     new KeyedRecords(db.environments, (environment) => environment.id),
@@ -218,7 +223,11 @@ export async function startHub(config: HubConfig, logger: Logger = createLogger(
 }
 
 /** Which rooms exist and who may write to them. Hub-owned rooms are read-only for clients. */
-function resolveRoom(name: string, designs: DesignService): RoomAccess {
+function resolveRoom(
+  name: string,
+  designs: DesignService,
+  connections: ConnectionRegistry,
+): RoomAccess {
   const room = parseRoomName(name);
   if (!room) {
     return {
@@ -239,12 +248,15 @@ function resolveRoom(name: string, designs: DesignService): RoomAccess {
       }
       return { ok: true, spec: { name, persistent: true }, readOnly: room.kind === 'derived' };
     case 'cluster':
-      // Cluster connections arrive with the Kubernetes issue; until then none exists.
-      return {
-        ok: false,
-        code: CloseCode.notFound,
-        reason: `cluster connection ${room.connectionId} does not exist`,
-      };
+      if (!connections.has(room.connectionId)) {
+        return {
+          ok: false,
+          code: CloseCode.notFound,
+          reason: `cluster connection ${room.connectionId} does not exist`,
+        };
+      }
+      // A live view: the hub writes it from the cluster, nothing of it is stored.
+      return { ok: true, spec: { name, persistent: false }, readOnly: true };
     default: {
       const unreachable: never = room;
       return unreachable;

@@ -30,8 +30,9 @@ export interface RoomRegistryOptions {
    */
   editListener?: (roomName: string) => (() => void) | undefined;
   /**
-   * Told of every stored room once it is loaded, e.g. to run inference on a design; what it
-   * returns is called when the room goes (unloaded or evicted), before anything else.
+   * Told of every room once it is loaded, e.g. to run inference on a design or watch a
+   * cluster; what it returns is called when the room goes (unloaded or evicted), before
+   * anything else.
    */
   attach?: (room: Room) => (() => void) | undefined;
 }
@@ -92,7 +93,7 @@ export class RoomRegistry {
       const room = this.load(spec);
       entry = { room, holds: 0, unloadTimer: null, unloading: null, detach: undefined };
       this.entries.set(spec.name, entry);
-      if (spec.persistent) entry.detach = this.options.attach?.(room);
+      entry.detach = this.options.attach?.(room);
     }
     entry.holds += 1;
     if (entry.unloadTimer) clearTimeout(entry.unloadTimer);

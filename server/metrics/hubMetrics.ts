@@ -7,6 +7,7 @@ import { Counter, Gauge, Histogram, LabeledCounter, Registry } from './registry.
 export interface LiveCounts {
   openRooms(): number;
   connections(): number;
+  clusterWatches(): number;
 }
 
 export type HubMetrics = ReturnType<typeof createHubMetrics>;
@@ -27,6 +28,13 @@ export function createHubMetrics(live: LiveCounts) {
     ),
     connections: registry.register(
       new Gauge('weft_connections', 'Open WebSocket connections.', live.connections),
+    ),
+    clusterWatches: registry.register(
+      new Gauge(
+        'weft_cluster_watches',
+        'Kubernetes watches the live cluster views hold open, over every cluster.',
+        live.clusterWatches,
+      ),
     ),
     updatesReceived: registry.register(
       new Counter('weft_updates_received_total', 'Document updates received from clients.'),

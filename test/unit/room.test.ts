@@ -75,7 +75,11 @@ function syncPayload(message: Uint8Array): Uint8Array {
 }
 
 const newRoom = () => {
-  const metrics = createHubMetrics({ openRooms: () => 1, connections: () => 0 });
+  const metrics = createHubMetrics({
+    openRooms: () => 1,
+    connections: () => 0,
+    clusterWatches: () => 0,
+  });
   return { room: new Room('designs/unit', new Y.Doc(), null, null, metrics), metrics };
 };
 
@@ -188,7 +192,11 @@ describe('Room', () => {
     const { stored, original } = storedDoc();
     const snapshotOnly = { ...stored, parts: [Y.encodeStateAsUpdate(original)], logEntries: 0 };
     snapshotOnly.snapshotStateVector = Y.encodeStateVector(original);
-    const metrics = createHubMetrics({ openRooms: () => 1, connections: () => 0 });
+    const metrics = createHubMetrics({
+      openRooms: () => 1,
+      connections: () => 0,
+      clusterWatches: () => 0,
+    });
     const room = new Room('designs/lazy', new Y.Doc(), snapshotOnly, null, metrics);
     const conn = new FakeConnection();
     room.join(conn);
@@ -203,7 +211,11 @@ describe('Room', () => {
     const { stored, original } = storedDoc();
     const snapshotOnly = { ...stored, parts: [Y.encodeStateAsUpdate(original)], logEntries: 0 };
     snapshotOnly.snapshotStateVector = Y.encodeStateVector(original);
-    const metrics = createHubMetrics({ openRooms: () => 1, connections: () => 0 });
+    const metrics = createHubMetrics({
+      openRooms: () => 1,
+      connections: () => 0,
+      clusterWatches: () => 0,
+    });
     const ydoc = new Y.Doc();
     const room = new Room('designs/slow', ydoc, snapshotOnly, null, metrics);
     const conn = new SlowConnection();
@@ -220,7 +232,11 @@ describe('Room', () => {
 
   it('sends step 1 from the stored state vector and a complete step 2 from snapshot and log', () => {
     const { stored, original } = storedDoc();
-    const metrics = createHubMetrics({ openRooms: () => 1, connections: () => 0 });
+    const metrics = createHubMetrics({
+      openRooms: () => 1,
+      connections: () => 0,
+      clusterWatches: () => 0,
+    });
     const room = new Room('designs/log', new Y.Doc(), stored, null, metrics);
     const conn = new FakeConnection();
     room.join(conn);
@@ -238,7 +254,11 @@ describe('Room', () => {
     const { stored } = storedDoc();
     // Its structs parse (so step 1 can be sent), but its delete set is cut off.
     stored.parts[1] = stored.parts[1]!.subarray(0, stored.parts[1]!.length - 1);
-    const metrics = createHubMetrics({ openRooms: () => 1, connections: () => 0 });
+    const metrics = createHubMetrics({
+      openRooms: () => 1,
+      connections: () => 0,
+      clusterWatches: () => 0,
+    });
     const room = new Room('designs/broken', new Y.Doc(), stored, null, metrics);
     const [a, b] = [new FakeConnection(), new FakeConnection()];
     room.join(a);
@@ -254,7 +274,11 @@ describe('Room', () => {
   it('refuses a joining connection with 4500 when the stored state cannot even be parsed', () => {
     const { stored } = storedDoc();
     stored.parts[1] = new Uint8Array([0x80]); // a truncated varint: no state vector to send
-    const metrics = createHubMetrics({ openRooms: () => 1, connections: () => 0 });
+    const metrics = createHubMetrics({
+      openRooms: () => 1,
+      connections: () => 0,
+      clusterWatches: () => 0,
+    });
     const room = new Room('designs/unparsable', new Y.Doc(), stored, null, metrics);
     const conn = new FakeConnection();
     expect(() => room.join(conn)).toThrow(/could not be loaded/);

@@ -1,0 +1,69 @@
+/**
+ * The room of a live cluster (`clusters/<connectionId>`), which only the hub writes: a summary
+ * of every object it watches, the latest Events, and whether the view is current.
+ */
+import type * as Y from 'yjs';
+
+export const ClusterKey = {
+  /** uid → ResourceSummary */
+  resources: 'resources',
+  /** The latest Events, oldest first, at most MAX_EVENTS. */
+  events: 'events',
+  /** `state` → ViewState, `error` → string, `since` → ISO time. */
+  status: 'status',
+} as const;
+
+export const MAX_EVENTS = 200;
+
+/** `syncing` until every watch has listed once; `stale` while any watch is down. */
+export type ViewState = 'syncing' | 'live' | 'stale';
+
+export interface ResourceSummary {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  namespace?: string;
+  uid: string;
+  labels: Record<string, string>;
+  ownerReferences: { kind: string; name: string; uid: string }[];
+  createdAt?: string;
+  phase?: string;
+  /** Ready replicas (or containers, for a Pod) against those wanted. */
+  ready?: number;
+  desired?: number;
+  conditions?: { type: string; status: string; reason?: string }[];
+  images?: string[];
+  /** What a Service or workload selects (`matchLabels`). */
+  selector?: Record<string, string>;
+  ports?: { name?: string; port: number; targetPort?: number | string; protocol?: string }[];
+  /** The node a Pod runs on. */
+  node?: string;
+  /** Nodes marked unschedulable (cordoned). */
+  unschedulable?: boolean;
+}
+
+export interface ClusterEvent {
+  uid: string;
+  type: string;
+  reason: string;
+  message: string;
+  object: { kind: string; name: string; namespace?: string };
+  count: number;
+  at: string;
+}
+
+export function readClusterResources(doc: Y.Doc): ResourceSummary[] {
+  return [...doc.getMap<ResourceSummary>(ClusterKey.resources).values()];
+}
+
+export function readClusterEvents(doc: Y.Doc): ClusterEvent[] {
+  return doc.getArray<ClusterEvent>(ClusterKey.events).toArray();
+}
+
+export function readViewState(doc: Y.Doc): { state?: ViewState; error?: string } {
+  const status = doc.getMap<string>(ClusterKey.status);
+  return {
+    ...(status.has('state') ? { state: status.get('state') as ViewState } : {}),
+    ...(status.has('error') ? { error: status.get('error')! } : {}),
+  };
+}
