@@ -7,16 +7,22 @@
  * Per run: the apply phase (from the request to the last object applied and pruned, from the
  * deployment's own `startedAt` and `appliedAt`), the time until every workload is Ready, and the
  * apply phase of a second deployment of the unchanged design (nothing to write). Runs undeploy
- * in between, so each starts from an empty cluster. Prints one JSON line; progress on stderr.
- * Env: BENCH_RUNS (3), BENCH_APPS (49).
+ * in between, so each starts from an empty cluster. Then, with the design deployed, the live
+ * cluster view (bench/deploy/clusterView.ts): BENCH_VIEWERS viewers (100) of the cluster's
+ * room, and BENCH_CHANGES changes (200) timed from the cluster to the viewers.
+ * Prints one JSON line; progress on stderr. Env: BENCH_RUNS (3), BENCH_APPS (49).
  */
+import { join } from 'node:path';
 import type { Deployment } from '../shared/deploy/deployment.js';
 import { tempDataDir } from './lib/dataDir.js';
 import { machine, pinSelf } from './lib/proc.js';
 import { round } from './lib/stats.js';
 import { startWeft } from './lib/weftHub.js';
+import { measureClusterView } from './deploy/clusterView.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const VIEWERS = Number(process.env.BENCH_VIEWERS ?? 100);
+const CHANGES = Number(process.env.BENCH_CHANGES ?? 200);
 const APPS = Number(process.env.BENCH_APPS ?? 49);
 const NAMESPACES = 4;
 const SERVER_CORE = 0;
@@ -97,6 +103,7 @@ interface Run {
   unchangedApplyMs: number;
 }
 const runs: Run[] = [];
+let clusterView;
 try {
   const imported = await call<{ id: string }>(
     `${hub.url}/api/designs/import?name=bench`,
@@ -116,6 +123,15 @@ try {
       unchangedApplyMs: msBetween(again.startedAt, again.appliedAt),
     });
   }
+  progress(`cluster view: ${VIEWERS} viewers, ${CHANGES} changes…`);
+  // The design deployed once more, so the view has a cluster of a realistic size to follow.
+  await run(hub.url, imported.id, 'deploy');
+  clusterView = await measureClusterView(
+    hub,
+    join(data.path, 'sandbox.kubeconfig'),
+    VIEWERS,
+    CHANGES,
+  );
 } finally {
   await hub.stop();
   await data.remove();
@@ -128,6 +144,12 @@ console.log(
     machine: machine(),
     runs,
     applyMs: { min: best((r) => r.applyMs), max: worst((r) => r.applyMs) },
-    targets: { applyMs: 3_000, applyPass: worst((r) => r.applyMs) < 3_000 },
+    clusterView,
+    targets: {
+      applyMs: 3_000,
+      applyPass: worst((r) => r.applyMs) < 3_000,
+      changeToViewerP99Ms: 300,
+      changeToViewerPass: (clusterView?.changeToEveryViewerMs.p99 ?? Infinity) < 300,
+    },
   }),
 );
