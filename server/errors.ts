@@ -2,7 +2,7 @@
  * Domain errors carry a stable `code` and the HTTP status they map to; the HTTP layer turns them
  * into `{error:{code,message}}` in one place.
  */
-export type ErrorStatus = 400 | 404 | 409 | 413 | 415 | 422 | 500 | 503;
+export type ErrorStatus = 400 | 404 | 409 | 413 | 415 | 422 | 500 | 502 | 503;
 
 export class HubError extends Error {
   constructor(

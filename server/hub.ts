@@ -35,6 +35,8 @@ import { ClusterViews } from './clusters/clusterViews.js';
 import { ConnectionRegistry } from './connections/connectionRegistry.js';
 import { Environments } from './connections/environments.js';
 import { DeploymentService } from './deploy/deploymentService.js';
+import { ActivityLog } from './operate/activityLog.js';
+import { Operations } from './operate/operations.js';
 
 /** How long shutdown lets HTTP requests under way finish before closing storage under them. */
 const REQUEST_DRAIN_MS = 10_000;
@@ -168,6 +170,7 @@ export async function startHub(config: HubConfig, logger: Logger = createLogger(
     connections,
     environments,
     deployments,
+    operations: new Operations(connections, new ActivityLog(db.activity)),
     models,
     policies,
     metrics: metrics.registry,

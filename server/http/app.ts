@@ -12,6 +12,7 @@ import type { ConnectionRegistry } from '../connections/connectionRegistry.js';
 import type { Environments } from '../connections/environments.js';
 import type { DeploymentService } from '../deploy/deploymentService.js';
 import type { DesignService } from '../designs/designService.js';
+import type { Operations } from '../operate/operations.js';
 import type { ModelRegistry } from '../models/modelRegistry.js';
 import type { PolicyRegistry } from '../policies/policyRegistry.js';
 import { SCHEMA_CHECK } from '../models/schemaFindings.js';
@@ -22,6 +23,7 @@ import { connectionRoutes } from './connectionRoutes.js';
 import { deploymentRoutes } from './deploymentRoutes.js';
 import { designRoutes } from './designRoutes.js';
 import { environmentRoutes } from './environmentRoutes.js';
+import { operateRoutes } from './operateRoutes.js';
 import { modelRoutes } from './modelRoutes.js';
 import { policyRoutes } from './policyRoutes.js';
 import type { InFlightRequests } from './inFlight.js';
@@ -35,6 +37,7 @@ export interface AppDeps {
   connections: ConnectionRegistry;
   environments: Environments;
   deployments: DeploymentService;
+  operations: Operations;
   models: ModelRegistry;
   policies: PolicyRegistry;
   metrics: Registry;
@@ -72,6 +75,7 @@ export function createApp(deps: AppDeps): Hono {
     limitBody(uploads.has(c.req.path) ? MAX_UPLOAD_BODY_BYTES : MAX_JSON_BODY_BYTES)(c, next),
   );
   app.route('/api', deploymentRoutes(deps.deployments));
+  app.route('/api', operateRoutes(deps.operations));
   app.route('/api/designs', designRoutes(deps.designs));
   app.route('/api/models', modelRoutes(deps.models));
   app.route('/api/policies', policyRoutes(deps.policies));

@@ -9,6 +9,7 @@ import type { StoredPolicy } from '../policies/policyRegistry.js';
 import type { StoredConnection } from '../connections/connectionRegistry.js';
 import type { Environment } from '../connections/environments.js';
 import type { Deployment } from '../../shared/deploy/deployment.js';
+import type { ActivityDatabase } from '../operate/activityLog.js';
 import type { DesignRecord } from './designRecords.js';
 
 /** `[docName, seq]`: ordered by document, then by sequence number. */
@@ -39,6 +40,8 @@ export interface Databases {
   environments: Database<Environment, string>;
   /** Finished deployments, by id. */
   deployments: Database<Deployment, string>;
+  /** What people did to clusters, by time. */
+  activity: ActivityDatabase;
   /** The built-in sandbox cluster's objects, revision counter and token. */
   sandbox: SandboxDatabase;
 }
@@ -57,6 +60,7 @@ export function openDatabases(path: string, { readOnly = false } = {}): Database
     connections: root.openDB<StoredConnection, string>({ name: 'connections' }),
     environments: root.openDB<Environment, string>({ name: 'environments' }),
     deployments: root.openDB<Deployment, string>({ name: 'deployments' }),
+    activity: root.openDB({ name: 'activity' }) as ActivityDatabase,
     sandbox: root.openDB({ name: 'sandbox' }) as SandboxDatabase,
   };
 }
