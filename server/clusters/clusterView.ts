@@ -163,12 +163,14 @@ export class ClusterView {
       }
       this.pending.clear();
       if (this.newEvents.size > 0) {
-        // An Event seen again (its count went up) moves to the end.
-        const fresh = new Set(this.newEvents.keys());
-        const kept = events.toArray().filter((event) => !fresh.has(event.uid));
-        const latest = [...kept, ...this.newEvents.values()].slice(-MAX_EVENTS);
-        events.delete(0, events.length);
-        events.push(latest);
+        // An Event seen again (its count went up) moves to the end; the oldest fall off. Only
+        // what changed is sent, not the whole list.
+        const held = events.toArray();
+        for (let index = held.length - 1; index >= 0; index--) {
+          if (this.newEvents.has(held[index]!.uid)) events.delete(index, 1);
+        }
+        events.push([...this.newEvents.values()]);
+        if (events.length > MAX_EVENTS) events.delete(0, events.length - MAX_EVENTS);
         this.newEvents.clear();
       }
       const error = this.watches.find((watch) => watch.error)?.error;
