@@ -49,7 +49,8 @@ export interface Databases {
 const MAX_NAMED_DATABASES = 16;
 
 export function openDatabases(path: string, { readOnly = false } = {}): Databases {
-  const root = open({ path, maxDbs: MAX_NAMED_DATABASES, readOnly });
+  // A folder always, even when its name has a dot (lmdb-js would take `data.v2` for a file).
+  const root = open({ path, maxDbs: MAX_NAMED_DATABASES, readOnly, noSubdir: false });
   return {
     root,
     updates: root.openDB<Uint8Array, UpdateKey>({ name: 'updates', encoding: 'binary' }),

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { open } from 'lmdb';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
@@ -16,8 +17,9 @@ const metric = async (url: string, name: string): Promise<number> => {
 };
 
 describe('LMDB persistence', () => {
-  it('keeps everything across a restart', async () => {
-    const data = await tempDir();
+  it('keeps everything across a restart, in a data folder whose name has a dot', async () => {
+    // lmdb-js takes a path with an extension for a file unless told otherwise.
+    const data = join(await tempDir(), 'weft.data');
     const first = await startTestHub({ data });
     const id = await createDesign(first.url, 'restart me');
     const room = `designs/${id}`;
