@@ -5,13 +5,13 @@
  */
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { ClusterEvent, ResourceSummary } from '../../shared/cluster/clusterRoom.js';
+import { asJsonObject } from '../../shared/design/model.js';
+import { replicaCounts } from '../kube/replicaCounts.js';
 
 type Json = Record<string, unknown>;
 type Observed = KubernetesObject & { spec?: Json; status?: Json; [key: string]: unknown };
 
-const asObject = (value: unknown): Json =>
-  typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : {};
-const asArray = (value: unknown): Json[] => (Array.isArray(value) ? value.map(asObject) : []);
+const asArray = (value: unknown): Json[] => (Array.isArray(value) ? value.map(asJsonObject) : []);
 const count = (value: unknown): number | undefined =>
   typeof value === 'number' ? value : undefined;
 
@@ -22,8 +22,8 @@ export function summarize(
 ): ResourceSummary {
   const object = given as Observed;
   const metadata = object.metadata ?? {};
-  const spec = asObject(object.spec);
-  const status = asObject(object.status);
+  const spec = asJsonObject(object.spec);
+  const status = asJsonObject(object.status);
   const summary: ResourceSummary = {
     apiVersion,
     kind,
@@ -47,32 +47,8 @@ export function summarize(
     ...(typeof c.reason === 'string' ? { reason: c.reason } : {}),
   }));
   if (conditions.length > 0) summary.conditions = conditions;
-  Object.assign(summary, readiness(kind, spec, status), shape(kind, spec));
+  Object.assign(summary, replicaCounts(kind, spec, status), shape(kind, spec));
   return summary;
-}
-
-/** Ready against wanted, by how each kind counts it. */
-function readiness(kind: string, spec: Json, status: Json): Partial<ResourceSummary> {
-  switch (kind) {
-    case 'Deployment':
-    case 'StatefulSet':
-    case 'ReplicaSet':
-      return { ready: count(status.readyReplicas) ?? 0, desired: count(spec.replicas) ?? 1 };
-    case 'DaemonSet':
-      return {
-        ready: count(status.numberReady) ?? 0,
-        desired: count(status.desiredNumberScheduled) ?? 0,
-      };
-    case 'Pod': {
-      const containers = asArray(status.containerStatuses);
-      return {
-        ready: containers.filter((c) => c.ready === true).length,
-        desired: asArray(spec.containers).length,
-      };
-    }
-    default:
-      return {};
-  }
 }
 
 /** Selectors, ports, images and placement. */
@@ -82,14 +58,18 @@ function shape(kind: string, spec: Json): Partial<ResourceSummary> {
     kind === 'Pod'
       ? spec
       : kind === 'CronJob'
-        ? asObject(asObject(asObject(asObject(spec.jobTemplate).spec).template).spec)
-        : asObject(asObject(spec.template).spec);
+        ? asJsonObject(
+            asJsonObject(asJsonObject(asJsonObject(spec.jobTemplate).spec).template).spec,
+          )
+        : asJsonObject(asJsonObject(spec.template).spec);
   const images = asArray(podSpec.containers).flatMap((c) =>
     typeof c.image === 'string' ? [c.image] : [],
   );
   if (images.length > 0) result.images = images;
   const selector =
-    kind === 'Service' ? asObject(spec.selector) : asObject(asObject(spec.selector).matchLabels);
+    kind === 'Service'
+      ? asJsonObject(spec.selector)
+      : asJsonObject(asJsonObject(spec.selector).matchLabels);
   if (Object.keys(selector).length > 0) {
     result.selector = Object.fromEntries(Object.entries(selector).map(([k, v]) => [k, String(v)]));
   }
@@ -109,7 +89,7 @@ function shape(kind: string, spec: Json): Partial<ResourceSummary> {
 /** An Event (core/v1) as the live view lists it. */
 export function eventOf(given: KubernetesObject): ClusterEvent {
   const object = given as Observed;
-  const involved = asObject(object.involvedObject);
+  const involved = asJsonObject(object.involvedObject);
   const at =
     object.lastTimestamp ??
     object.eventTime ??

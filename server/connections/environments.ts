@@ -5,8 +5,9 @@
  */
 import { newId } from '../../shared/ids.js';
 import { objectWith, textField } from '../bodyFields.js';
-import { badRequest, notFound } from '../errors.js';
+import { notFound } from '../errors.js';
 import type { KeyedRecords } from '../store/keyedRecords.js';
+import { connectionIds } from './connectionInput.js';
 
 export interface Environment {
   id: string;
@@ -42,7 +43,7 @@ export class Environments {
     const environment: Environment = {
       id: newId(),
       name: textField(fields.name, 'name', MAX_NAME_LENGTH, true),
-      connections: this.connectionIds(fields.connections ?? []),
+      connections: connectionIds(fields.connections ?? [], this.connectionExists),
     };
     return this.keep(environment);
   }
@@ -57,7 +58,7 @@ export class Environments {
         : { name: textField(fields.name, 'name', MAX_NAME_LENGTH, true) }),
       ...(fields.connections === undefined
         ? {}
-        : { connections: this.connectionIds(fields.connections) }),
+        : { connections: connectionIds(fields.connections, this.connectionExists) }),
     });
   }
 
@@ -85,19 +86,5 @@ export class Environments {
       ...environment,
       connections: environment.connections.filter(this.connectionExists),
     };
-  }
-
-  private connectionIds(value: unknown): string[] {
-    if (!Array.isArray(value) || value.some((id) => typeof id !== 'string')) {
-      throw badRequest('invalid_body', '"connections" must be a list of connection ids');
-    }
-    const unknown = value.filter((id: string) => !this.connectionExists(id));
-    if (unknown.length > 0) {
-      throw badRequest(
-        'unknown_connection',
-        `no connection ${unknown.map((id) => JSON.stringify(id)).join(', ')}`,
-      );
-    }
-    return [...new Set(value as string[])];
   }
 }

@@ -11,6 +11,7 @@
  */
 import { KubeConfig } from '@kubernetes/client-node';
 import { parse } from 'yaml';
+import { isJsonObject } from '../../shared/design/model.js';
 import { badRequest } from '../errors.js';
 
 /** What a connection keeps of a submitted kubeconfig. */
@@ -41,7 +42,7 @@ export function checkSubmittedKubeconfig(text: string, context?: string): Checke
   } catch (error) {
     throw invalid(`the kubeconfig is not valid YAML: ${(error as Error).message}`);
   }
-  if (!isObject(document)) throw invalid('the kubeconfig must be a YAML mapping');
+  if (!isJsonObject(document)) throw invalid('the kubeconfig must be a YAML mapping');
   refuseUnsafeFields(document, 'users', 'user');
   refuseUnsafeFields(document, 'clusters', 'cluster');
 
@@ -89,8 +90,8 @@ function refuseUnsafeFields(
   if (items === undefined || items === null) return;
   if (!Array.isArray(items)) throw invalid(`"${list}" must be a list`);
   items.forEach((item, index) => {
-    const body = isObject(item) ? item[entry] : undefined;
-    if (!isObject(body)) return;
+    const body = isJsonObject(item) ? item[entry] : undefined;
+    if (!isJsonObject(body)) return;
     for (const field of UNSAFE_FIELDS[entry]) {
       if (body[field] === undefined) continue;
       throw badRequest(
@@ -102,6 +103,3 @@ function refuseUnsafeFields(
     }
   });
 }
-
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);

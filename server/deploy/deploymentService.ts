@@ -17,6 +17,7 @@ import { readDeployments, writeDeployment } from '../../shared/design/derived.js
 import { isLabelValue, newId } from '../../shared/ids.js';
 import { derivedRoom } from '../../shared/rooms.js';
 import { objectWith } from '../bodyFields.js';
+import { connectionIds } from '../connections/connectionInput.js';
 import type { ConnectionRegistry } from '../connections/connectionRegistry.js';
 import type { Environments } from '../connections/environments.js';
 import type { DesignService } from '../designs/designService.js';
@@ -78,7 +79,7 @@ export class DeploymentService {
     if (action === 'deploy' && !request.force) refuseErrors(design.findings, design.components);
     const derived = await this.rooms.acquire({ name: derivedRoom(designId), persistent: true });
     // Checked and claimed in one turn, after the last await: two requests cannot both pass.
-    const taken = request.connections.find((c) => this.busy.has(`${designId}\u0000${c}`));
+    const taken = request.connections.find((c) => this.busy.has(busyKey(designId, c)));
     if (taken) {
       this.rooms.release(derived);
       throw new HubError(
@@ -122,7 +123,7 @@ export class DeploymentService {
         ),
       ]),
     );
-    for (const connection of request.connections) this.busy.add(`${designId}\u0000${connection}`);
+    for (const connection of request.connections) this.busy.add(busyKey(designId, connection));
     const running: Running = { record, parts, done: Promise.resolve() };
     running.done = this.runAll(running, derived);
     this.running.set(record.id, running);
@@ -150,7 +151,7 @@ export class DeploymentService {
     } finally {
       // Free before anything else: whoever saw it finish may deploy again at once.
       for (const connection of record.connections) {
-        this.busy.delete(`${record.design}\u0000${connection}`);
+        this.busy.delete(busyKey(record.design, connection));
       }
       this.rooms.release(derived);
     }
@@ -208,31 +209,17 @@ export class DeploymentService {
 
   private parse(body: unknown): DeployRequest {
     const fields = objectWith(body ?? {}, FIELDS);
-    const connections = new Set<string>();
-    if (fields.connections !== undefined) {
-      if (
-        !Array.isArray(fields.connections) ||
-        fields.connections.some((id) => typeof id !== 'string')
-      ) {
-        throw badRequest('invalid_body', '"connections" must be a list of connection ids');
-      }
-      for (const id of fields.connections as string[]) connections.add(id);
-    }
+    const exists = (id: string) => this.connections.has(id);
+    const connections = new Set(connectionIds(fields.connections ?? [], exists));
     if (fields.environment !== undefined) {
       if (typeof fields.environment !== 'string') {
         throw badRequest('invalid_body', '"environment" must be an environment id');
       }
+      // An environment names only connections that exist (see Environments).
       for (const id of this.environments.get(fields.environment).connections) connections.add(id);
     }
     if (connections.size === 0) {
       throw badRequest('invalid_body', 'name the "connections" (or an "environment") to deploy to');
-    }
-    const unknown = [...connections].filter((id) => !this.connections.has(id));
-    if (unknown.length > 0) {
-      throw badRequest(
-        'unknown_connection',
-        `no connection ${unknown.map((id) => JSON.stringify(id)).join(', ')}`,
-      );
     }
     const flag = (name: 'dryRun' | 'force'): boolean => {
       const value = fields[name] ?? false;
@@ -259,6 +246,9 @@ export class DeploymentService {
     };
   }
 }
+
+/** Who holds a design's deployment slot on a connection (see `busy`). */
+const busyKey = (design: string, connection: string): string => `${design}\u0000${connection}`;
 
 /** The latest of several moments, once all of them have come. */
 function latest(moments: (string | null)[]): string | null {

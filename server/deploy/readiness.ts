@@ -3,6 +3,7 @@
  * enough replicas are ready. Kinds without a rollout are ready once applied.
  */
 import type { KubernetesObject } from '@kubernetes/client-node';
+import { replicaCounts } from '../kube/replicaCounts.js';
 
 export interface Readiness {
   ready: boolean;
@@ -39,18 +40,16 @@ export function readiness(object: Observed): Readiness {
     case 'Deployment':
     case 'StatefulSet':
     case 'ReplicaSet': {
-      const wanted = count(spec.replicas, 1);
-      const ready = count(status.readyReplicas);
-      const updated = object.kind === 'ReplicaSet' ? wanted : count(status.updatedReplicas);
+      const { ready, desired } = replicaCounts(object.kind, spec, status)!;
+      const updated = object.kind === 'ReplicaSet' ? desired : count(status.updatedReplicas);
       return {
-        ready: seen && ready >= wanted && updated >= wanted,
-        message: `${ready}/${wanted} ready`,
+        ready: seen && ready >= desired && updated >= desired,
+        message: `${ready}/${desired} ready`,
       };
     }
     case 'DaemonSet': {
-      const wanted = count(status.desiredNumberScheduled);
-      const ready = count(status.numberReady);
-      return { ready: seen && ready >= wanted, message: `${ready}/${wanted} ready` };
+      const { ready, desired } = replicaCounts(object.kind, spec, status)!;
+      return { ready: seen && ready >= desired, message: `${ready}/${desired} ready` };
     }
     case 'Pod': {
       const ready = conditionTrue(status, 'Ready');

@@ -63,12 +63,7 @@ export function clusterFailure(error: unknown): ClusterFailure {
 /** A one-line reason for an error that never reached the API server. */
 function networkMessage(error: unknown): string {
   if (!(error instanceof Error)) return oneLine(String(error));
-  if (
-    error.name === 'TimeoutError' ||
-    (error.cause as Error | undefined)?.name === 'TimeoutError'
-  ) {
-    return 'the cluster did not answer in time';
-  }
+  if (isTimeout(error)) return 'the cluster did not answer in time';
   const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';
   return oneLine(`${error.message}${cause}`);
 }
