@@ -20,11 +20,13 @@ import {
   ClusterKey,
   MAX_EVENTS,
   type ClusterEvent,
+  type LiveRelationship,
   type ResourceSummary,
   type ViewState,
 } from '../../shared/cluster/clusterRoom.js';
 import { HUB_ORIGIN } from '../hub/room.js';
 import { clusterFailure } from '../kube/failure.js';
+import { ClusterTopology } from './clusterTopology.js';
 import { eventOf, summarize } from './summarize.js';
 import { WATCHED_KINDS, type WatchedKind } from './watchedKinds.js';
 
@@ -44,6 +46,7 @@ export class ClusterView {
   private readonly watches: Watch[] = [];
   private readonly pending = new Map<string, ResourceSummary | null>();
   private readonly newEvents = new Map<string, ClusterEvent>();
+  private readonly topology = new ClusterTopology();
   private scheduled = false;
   private stopped = false;
 
@@ -101,13 +104,16 @@ export class ClusterView {
     } else {
       const summary = summarize(object, kind.apiVersion, kind.kind);
       this.pending.set(summary.uid, summary);
+      this.topology.set(summary.uid, { ...object, apiVersion: kind.apiVersion, kind: kind.kind });
     }
     this.schedule();
   }
 
   private deleted(kind: WatchedKind, object: KubernetesObject): void {
     if (kind.kind === 'Event') return;
-    this.pending.set(summarize(object, kind.apiVersion, kind.kind).uid, null);
+    const { uid } = summarize(object, kind.apiVersion, kind.kind);
+    this.pending.set(uid, null);
+    this.topology.delete(uid);
     this.schedule();
   }
 
@@ -156,12 +162,18 @@ export class ClusterView {
   private write(): void {
     const resources = this.doc.getMap<ResourceSummary>(ClusterKey.resources);
     const events = this.doc.getArray<ClusterEvent>(ClusterKey.events);
+    const relationships = this.doc.getMap<LiveRelationship>(ClusterKey.relationships);
+    const topologyChanges = this.topology.flush();
     this.doc.transact(() => {
       for (const [uid, summary] of this.pending) {
         if (summary) resources.set(uid, summary);
         else resources.delete(uid);
       }
       this.pending.clear();
+      for (const [id, relationship] of topologyChanges) {
+        if (relationship) relationships.set(id, relationship);
+        else relationships.delete(id);
+      }
       if (this.newEvents.size > 0) {
         // An Event seen again (its count went up) moves to the end; the oldest fall off. Only
         // what changed is sent, not the whole list.

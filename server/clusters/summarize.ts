@@ -81,7 +81,11 @@ function shape(kind: string, spec: Json): Partial<ResourceSummary> {
       ...(typeof p.protocol === 'string' ? { protocol: p.protocol } : {}),
     }));
   }
-  if (kind === 'Pod' && typeof spec.nodeName === 'string') result.node = spec.nodeName;
+  if (kind === 'Pod') {
+    // Named so the logs panel can offer each container.
+    result.containers = asArray(podSpec.containers).map((c) => String(c.name));
+    if (typeof spec.nodeName === 'string') result.node = spec.nodeName;
+  }
   if (kind === 'Node' && spec.unschedulable === true) result.unschedulable = true;
   return result;
 }

@@ -7,27 +7,11 @@ import { VersionApi } from '@kubernetes/client-node';
 import { abortable } from '../kube/abortable.js';
 import { clusterFailure, isTimeout } from '../kube/failure.js';
 import type { PooledKubeConfig } from '../kube/pooledKubeConfig.js';
-
-/** Where a connection comes from: the built-in sandbox, `--kubeconfig`, or the API. */
-export type ConnectionSource = 'sandbox' | 'kubeconfig' | 'added';
-
-export type ConnectionState = 'checking' | 'reachable' | 'unreachable';
-
-/** What the API shows of a connection: never a token, key or certificate. */
-export interface ConnectionView {
-  id: string;
-  name: string;
-  source: ConnectionSource;
-  context: string;
-  server: string;
-  state: ConnectionState;
-  /** The API server's `gitVersion`, once a check has reached it. */
-  version: string | null;
-  /** When the last check finished (ISO 8601). */
-  checkedAt: string | null;
-  /** The most recent failed check, even if a later one succeeded. */
-  lastError: { message: string; at: string } | null;
-}
+import type {
+  ConnectionSource,
+  ConnectionState,
+  ConnectionView,
+} from '../../shared/operate/connections.js';
 
 export class Connection {
   private state: ConnectionState = 'checking';

@@ -12,7 +12,8 @@ import { HubError, notFound } from '../errors.js';
 import { PooledKubeConfig } from '../kube/pooledKubeConfig.js';
 import type { Logger } from '../log.js';
 import type { KeyedRecords } from '../store/keyedRecords.js';
-import { Connection, type ConnectionView } from './connection.js';
+import type { ConnectionView } from '../../shared/operate/connections.js';
+import { Connection } from './connection.js';
 import { checkSubmittedKubeconfig } from './submittedKubeconfig.js';
 
 export const SANDBOX_CONNECTION_ID = 'sandbox';

@@ -4,17 +4,11 @@
  * every environment that named it.
  */
 import { newId } from '../../shared/ids.js';
+import type { Environment } from '../../shared/operate/connections.js';
 import { objectWith, textField } from '../bodyFields.js';
 import { notFound } from '../errors.js';
 import type { KeyedRecords } from '../store/keyedRecords.js';
 import { connectionIds } from './connectionInput.js';
-
-export interface Environment {
-  id: string;
-  name: string;
-  /** Connection ids, in the order given. */
-  connections: string[];
-}
 
 const FIELDS = new Set(['name', 'connections']);
 const MAX_NAME_LENGTH = 200;

@@ -89,6 +89,11 @@ export class ClusterDeployment {
       else await this.undeploy();
     } catch (error) {
       this.progress.error = clusterFailure(error).message;
+      for (const resource of this.progress.resources) {
+        if (resource.state === 'pending') {
+          Object.assign(resource, { state: 'failed', message: 'not done' });
+        }
+      }
     }
     const failed =
       this.progress.error !== undefined ||
@@ -136,6 +141,11 @@ export class ClusterDeployment {
       });
     } catch (error) {
       const failure = clusterFailure(error);
+      if (failure.code === undefined) {
+        // The cluster never answered: no object can be applied, so the deployment as a whole
+        // fails with why, rather than each object with the same network error.
+        throw new Error(`could not reach the cluster: ${failure.message}`);
+      }
       if (this.plan.dryRun && this.createsNamespace(failure.missing)) {
         // The API server cannot check an object in a namespace this same deployment creates.
         this.update(resource, {
@@ -362,14 +372,25 @@ const resourceHeader = (resource: Header) => ({
   },
 });
 
-/** Runs `work` over `items`, PARALLEL_REQUESTS at a time. */
+/** Runs `work` over `items`, PARALLEL_REQUESTS at a time; the first failure stops it taking more. */
 async function eachLimited<T>(
   items: readonly T[],
   work: (item: T) => Promise<void>,
 ): Promise<void> {
   let next = 0;
+  let failed = false;
   const worker = async () => {
-    while (next < items.length) await work(items[next++]!);
+    while (!failed && next < items.length) {
+      try {
+        await work(items[next++]!);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
+    }
   };
-  await Promise.all(Array.from({ length: Math.min(PARALLEL_REQUESTS, items.length) }, worker));
+  // Settled, not raced: what is already under way finishes before the failure is reported.
+  const workers = Array.from({ length: Math.min(PARALLEL_REQUESTS, items.length) }, worker);
+  const rejected = (await Promise.allSettled(workers)).find((r) => r.status === 'rejected');
+  if (rejected) throw rejected.reason;
 }

@@ -60,12 +60,17 @@ export function clusterFailure(error: unknown): ClusterFailure {
   return { message: networkMessage(error), conflict: false, problems: [] };
 }
 
-/** A one-line reason for an error that never reached the API server. */
+/**
+ * A one-line reason for an error that never reached the API server: the innermost cause
+ * (`connect ECONNREFUSED 127.0.0.1:6443`), which is what a person can act on; the wrappers
+ * around it ("fetch failed", "Failed to fetch resource metadata") say only that it failed.
+ */
 function networkMessage(error: unknown): string {
   if (!(error instanceof Error)) return oneLine(String(error));
   if (isTimeout(error)) return 'the cluster did not answer in time';
-  const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';
-  return oneLine(`${error.message}${cause}`);
+  let innermost = error;
+  while (innermost.cause instanceof Error) innermost = innermost.cause;
+  return oneLine(innermost.message);
 }
 
 /** Whether a request was given up because its signal's time ran out. */

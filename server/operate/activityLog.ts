@@ -5,22 +5,8 @@
  */
 import type { Database } from 'lmdb';
 import { newId } from '../../shared/ids.js';
+import type { Activity } from '../../shared/operate/connections.js';
 import { observed } from '../store/commitFailures.js';
-
-export interface Activity {
-  id: string;
-  at: string;
-  /** Who asked (the name the web client goes by, until sign-in arrives). */
-  by: string;
-  connection: string;
-  action: string;
-  kind: string;
-  namespace?: string;
-  name: string;
-  replicas?: number;
-  result: 'succeeded' | 'failed';
-  message: string;
-}
 
 export type ActivityDatabase = Database<Activity, string>;
 

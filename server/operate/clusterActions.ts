@@ -15,12 +15,13 @@ import {
   setHeaderOptions,
   type KubeConfig,
 } from '@kubernetes/client-node';
+import type { ActionName } from '../../shared/operate/connections.js';
 import { objectWith, textField } from '../bodyFields.js';
 import { WATCHED_KINDS } from '../clusters/watchedKinds.js';
 import { badRequest } from '../errors.js';
 
 export interface ActionRequest {
-  action: 'scale' | 'restart' | 'delete' | 'cordon' | 'uncordon';
+  action: ActionName;
   kind: string;
   namespace?: string;
   name: string;

@@ -5,7 +5,8 @@
 import type { ConnectionRegistry } from '../connections/connectionRegistry.js';
 import { HubError } from '../errors.js';
 import { clusterFailure } from '../kube/failure.js';
-import type { Activity, ActivityLog } from './activityLog.js';
+import type { Activity } from '../../shared/operate/connections.js';
+import type { ActivityLog } from './activityLog.js';
 import { parseAction, runAction } from './clusterActions.js';
 import { openPodLog, parseLogRequest } from './podLogs.js';
 

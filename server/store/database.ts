@@ -7,7 +7,7 @@ import type { SandboxDatabase } from '../sandbox/objectStore.js';
 import type { Model } from '../models/model.js';
 import type { StoredPolicy } from '../policies/policyRegistry.js';
 import type { StoredConnection } from '../connections/connectionRegistry.js';
-import type { Environment } from '../connections/environments.js';
+import type { Environment } from '../../shared/operate/connections.js';
 import type { Deployment } from '../../shared/deploy/deployment.js';
 import type { ActivityDatabase } from '../operate/activityLog.js';
 import type { DesignRecord } from './designRecords.js';

@@ -11,6 +11,8 @@ export const ClusterKey = {
   events: 'events',
   /** `state` → ViewState, `error` → string, `since` → ISO time. */
   status: 'status',
+  /** Relationship id → LiveRelationship: the live topology between resources (by uid). */
+  relationships: 'relationships',
 } as const;
 
 export const MAX_EVENTS = 200;
@@ -33,6 +35,8 @@ export interface ResourceSummary {
   desired?: number;
   conditions?: { type: string; status: string; reason?: string }[];
   images?: string[];
+  /** A Pod's container names. */
+  containers?: string[];
   /** What a Service or workload selects (`matchLabels`). */
   selector?: Record<string, string>;
   ports?: { name?: string; port: number; targetPort?: number | string; protocol?: string }[];
@@ -40,6 +44,19 @@ export interface ResourceSummary {
   node?: string;
   /** Nodes marked unschedulable (cordoned). */
   unschedulable?: boolean;
+}
+
+/**
+ * A line between two live objects: a relationship definition's (a Service selecting Pods, a
+ * workload mounting a ConfigMap), or `kubernetes/owner-reference` from an owner to what it owns.
+ */
+export interface LiveRelationship {
+  definition: string;
+  type: string;
+  subType: string;
+  /** Resource uids. */
+  from: string;
+  to: string;
 }
 
 export interface ClusterEvent {
@@ -54,6 +71,11 @@ export interface ClusterEvent {
 
 export function readClusterResources(doc: Y.Doc): ResourceSummary[] {
   return [...doc.getMap<ResourceSummary>(ClusterKey.resources).values()];
+}
+
+/** The live topology, by relationship id. */
+export function readClusterRelationships(doc: Y.Doc): Map<string, LiveRelationship> {
+  return new Map(doc.getMap<LiveRelationship>(ClusterKey.relationships).entries());
 }
 
 export function readClusterEvents(doc: Y.Doc): ClusterEvent[] {

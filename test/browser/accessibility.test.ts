@@ -121,4 +121,46 @@ describe('accessibility in Chromium', () => {
       expect(await audit(editor, 'design deleted')).toEqual(clean('design deleted'));
     },
   );
+
+  it.each(['light', 'dark'] as const)(
+    'keeps the deploy panel, connections and cluster pages readable and named, in the %s theme',
+    async (scheme) => {
+      const { hub, browser } = await startEditorHub({ sandbox: true, sandboxPodStartMs: 20 });
+      const designId = await importDesign(hub.url, `${WEB_DEPLOYMENT}---\n${WEB_SERVICE}`);
+
+      const editor = await openEditor(browser, hub, designId, ADA);
+      await editor.emulateMedia({ colorScheme: scheme });
+      await editor.getByRole('tab', { name: 'Deploy' }).click();
+      await editor.getByRole('button', { name: 'Deploy', exact: true }).click();
+      await editor.locator('article[data-state="succeeded"]').waitFor();
+      await editor.locator('[data-deploy="ready"]').first().waitFor();
+      expect(await audit(editor, 'deploy panel')).toEqual(clean('deploy panel'));
+
+      const connections = await openPage(browser, `${hub.url}/connections`, ADA);
+      await connections.emulateMedia({ colorScheme: scheme });
+      await connections.locator('[data-state="reachable"]').waitFor();
+      await connections.getByText('Add a connection…').click();
+      expect(await audit(connections, 'connections')).toEqual(clean('connections'));
+
+      const cluster = await openPage(browser, `${hub.url}/clusters/sandbox`, ADA);
+      await cluster.emulateMedia({ colorScheme: scheme });
+      await cluster.locator('[data-state="live"]').waitFor();
+      await cluster.locator('.svelte-flow__node:has([data-kind="Pod"])').first().click();
+      await cluster.getByRole('region', { name: /^Logs of / }).waitFor();
+      expect(await audit(cluster, 'cluster, pod')).toEqual(clean('cluster, pod'));
+      await cluster.locator('.svelte-flow__node:has([data-kind="Deployment"])').first().click();
+      await cluster.getByRole('button', { name: 'Scale' }).waitFor();
+      expect(await audit(cluster, 'cluster, deployment')).toEqual(clean('cluster, deployment'));
+      await cluster.getByRole('tab', { name: 'Events' }).click();
+      expect(await audit(cluster, 'cluster, events')).toEqual(clean('cluster, events'));
+      await cluster.getByRole('tab', { name: 'Activity' }).click();
+      expect(await audit(cluster, 'cluster, activity')).toEqual(clean('cluster, activity'));
+      expect(await focusWithoutRing(cluster, 15)).toEqual([]);
+
+      const unknown = await openPage(browser, `${hub.url}/clusters/no-such-cluster`, ADA);
+      await unknown.emulateMedia({ colorScheme: scheme });
+      await unknown.getByRole('alert').filter({ hasText: 'no connection' }).waitFor();
+      expect(await audit(unknown, 'unknown cluster')).toEqual(clean('unknown cluster'));
+    },
+  );
 });

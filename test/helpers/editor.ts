@@ -9,6 +9,8 @@ import { expect, inject, onTestFinished } from 'vitest';
 import { launchBrowser } from './browser.js';
 import { startTestHub, type TestHub } from './hub.js';
 
+type HubOptions = Parameters<typeof startTestHub>[0];
+
 export interface Person {
   name: string;
   color: string;
@@ -17,8 +19,10 @@ export interface Person {
 export const ADA: Person = { name: 'Ada', color: '#e5484d' };
 export const GRACE: Person = { name: 'Grace', color: '#0090ff' };
 
-export async function startEditorHub(): Promise<{ hub: TestHub; browser: Browser }> {
-  const hub = await startTestHub({ webRoot: inject('webRoot') });
+export async function startEditorHub(
+  options: HubOptions = {},
+): Promise<{ hub: TestHub; browser: Browser }> {
+  const hub = await startTestHub({ ...options, webRoot: inject('webRoot') });
   return { hub, browser: await launchBrowser() };
 }
 

@@ -14,12 +14,13 @@ import {
 import { describe, expect, it } from 'vitest';
 import {
   readClusterEvents,
+  readClusterRelationships,
   readClusterResources,
   readViewState,
 } from '../../shared/cluster/clusterRoom.js';
 import { clusterRoom } from '../../shared/rooms.js';
 import { CloseCode } from '../../shared/protocol.js';
-import type { ConnectionView } from '../../server/connections/connection.js';
+import type { ConnectionView } from '../../shared/operate/connections.js';
 import { api } from '../helpers/api.js';
 import { connectClient, type TestClient } from '../helpers/client.js';
 import { startTestHub } from '../helpers/hub.js';
@@ -94,6 +95,62 @@ describe('cluster rooms', () => {
     await waitFor(async () => (await metric(hub.url, 'weft_cluster_watches')) === 0, {
       what: 'the watches to stop',
     });
+  });
+
+  it('draws the live topology: ownership, selectors and mounts, following changes', async () => {
+    const hub = await startTestHub({ sandbox: true, sandboxPodStartMs: 20 });
+    const kc = new KubeConfig();
+    kc.loadFromFile(hub.hub.sandbox!.kubeconfigPath);
+    const viewer = connectClient(hub.wsUrl, clusterRoom('sandbox'));
+    await viewer.synced();
+    const core = kc.makeApiClient(CoreV1Api);
+    await core.createNamespacedConfigMap({
+      namespace: 'default',
+      body: { metadata: { name: 'settings' }, data: { mode: 'fast' } },
+    });
+    const body = deploymentManifest('api', { replicas: 1 });
+    body.spec!.template.spec!.volumes = [{ name: 'conf', configMap: { name: 'settings' } }];
+    await kc.makeApiClient(AppsV1Api).createNamespacedDeployment({ namespace: 'default', body });
+    await core.createNamespacedService({
+      namespace: 'default',
+      body: {
+        metadata: { name: 'api' },
+        spec: { selector: { app: 'api' }, ports: [{ port: 80, targetPort: 8080 }] },
+      },
+    });
+    // "definition kind name -> kind name" for every line between the app's objects.
+    const lines = () => {
+      const byUid = new Map(readClusterResources(viewer.doc).map((r) => [r.uid, r]));
+      const named = (uid: string) => {
+        const resource = byUid.get(uid);
+        return resource ? `${resource.kind} ${resource.name.replace(/-.*$/, '-*')}` : '?';
+      };
+      return [...readClusterRelationships(viewer.doc).values()]
+        .map((r) => `${r.definition} ${named(r.from)} -> ${named(r.to)}`)
+        .filter((line) => !line.includes('?'))
+        .sort();
+    };
+    await waitFor(() => lines().length >= 8, { what: 'the topology' });
+    expect(lines()).toEqual([
+      'kubernetes/configmap-reference ConfigMap settings -> Deployment api',
+      'kubernetes/configmap-reference ConfigMap settings -> Pod api-*',
+      'kubernetes/configmap-reference ConfigMap settings -> ReplicaSet api-*',
+      'kubernetes/owner-reference Deployment api -> ReplicaSet api-*',
+      'kubernetes/owner-reference ReplicaSet api-* -> Pod api-*',
+      'kubernetes/service-selects-pod Service api -> Pod api-*',
+      'kubernetes/service-selects-workload Service api -> Deployment api',
+      'kubernetes/service-selects-workload Service api -> ReplicaSet api-*',
+    ]);
+
+    // A Service that stops selecting the app loses its lines.
+    await core.patchNamespacedService(
+      { namespace: 'default', name: 'api', body: { spec: { selector: { app: 'other' } } } },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    );
+    await waitFor(() => !lines().some((line) => line.startsWith('kubernetes/service')), {
+      what: 'the selector lines to go',
+    });
+    expect(lines()).toHaveLength(5);
   });
 
   it('refuses rooms of unknown connections, and follows a cluster that drops its watches or forgets their history', async () => {

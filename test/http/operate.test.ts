@@ -4,7 +4,7 @@
  */
 import { AppsV1Api, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
-import type { Activity } from '../../server/operate/activityLog.js';
+import type { Activity } from '../../shared/operate/connections.js';
 import { api } from '../helpers/api.js';
 import { startTestHub, type TestHub } from '../helpers/hub.js';
 import { deploymentManifest } from '../helpers/kubeManifests.js';

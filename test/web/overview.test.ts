@@ -25,6 +25,7 @@ const node = (
     name: id,
     style,
     findings: { error: 0, warning: 0, info: 0 },
+    deploy: null,
     selectedBy: [],
   },
 });

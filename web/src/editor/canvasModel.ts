@@ -23,7 +23,13 @@ import {
   CONTAINER_MIN_SIZE,
   CONTAINER_PADDING,
 } from '../../../shared/design/layeredLayout';
-import { DerivedKey, readDerivedRelationships } from '../../../shared/design/derived';
+import {
+  DerivedKey,
+  readDeployments,
+  readDerivedRelationships,
+} from '../../../shared/design/derived';
+import { componentDeployStates } from './deployStates';
+import type { ResourceState } from '../../../shared/deploy/deployment';
 import type { PresentUser } from '../../../shared/presence';
 import { samePeople, type RemoteSelections } from './peers';
 import { STATE_WORDS, type RelationshipState } from './relationships';
@@ -47,6 +53,8 @@ export interface ComponentNodeData extends Record<string, unknown> {
   namespace?: string;
   style: KindStyle;
   findings: FindingCounts;
+  /** How the latest deployment went for this component, on the connection where it went worst. */
+  deploy: ResourceState | null;
   /** Other people who have this component selected. */
   selectedBy: readonly PresentUser[];
 }
@@ -187,6 +195,7 @@ function sameData(a: ComponentNodeData, b: ComponentNodeData): boolean {
     a.findings.error === b.findings.error &&
     a.findings.warning === b.findings.warning &&
     a.findings.info === b.findings.info &&
+    a.deploy === b.deploy &&
     samePeople(a.selectedBy, b.selectedBy)
   );
 }
@@ -202,6 +211,7 @@ export function projectNodes(input: NodeProjectionInput): CanvasNode[] {
   const children = childrenByParent(entries);
   const rects = measure(entries, children, input.styleOf, input.frozenSizes);
   const findings = input.derived.getMap<unknown>(DerivedKey.findings);
+  const deployStates = componentDeployStates(readDeployments(input.derived));
   const current = new Map(input.current.map((node) => [node.id, node]));
 
   const nodes = parentsFirst(entries, children).map((entry): CanvasNode => {
@@ -220,6 +230,7 @@ export function projectNodes(input: NodeProjectionInput): CanvasNode[] {
       namespace: entry.namespace,
       style,
       findings: countFindings(findings.get(entry.id)),
+      deploy: deployStates.get(entry.id) ?? null,
       selectedBy: input.selectedBy.get(entry.id) ?? [],
     };
     const type = isContainer ? 'container' : 'component';
