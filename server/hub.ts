@@ -35,6 +35,9 @@ import { ClusterViews } from './clusters/clusterViews.js';
 import { ConnectionRegistry } from './connections/connectionRegistry.js';
 import { Environments } from './connections/environments.js';
 import { DeploymentService } from './deploy/deploymentService.js';
+import { Discovery } from './discovery/discovery.js';
+import { DriftAdoption } from './drift/driftAdoption.js';
+import { DriftMonitors } from './drift/driftMonitors.js';
 import { ActivityLog } from './operate/activityLog.js';
 import { Operations } from './operate/operations.js';
 
@@ -91,6 +94,7 @@ export async function startHub(config: HubConfig, logger: Logger = createLogger(
   clusterViews = new ClusterViews(connections);
 
   let designs: DesignService | undefined;
+  let drift: DriftMonitors | undefined;
   let attachInference: ((room: Room) => (() => void) | undefined) | undefined;
   rooms = new RoomRegistry(log, metrics, logger, {
     graceMs: config.roomGraceMs,
@@ -101,12 +105,15 @@ export async function startHub(config: HubConfig, logger: Logger = createLogger(
       compactBytes: config.compactBytes,
       compactQuietMs: config.compactQuietMs,
     },
-    attach: (room) => attachInference?.(room) ?? clusterViews?.attach(room),
+    attach: (room) => attachInference?.(room) ?? clusterViews?.attach(room) ?? drift?.attach(room),
     editListener: (roomName) => {
       const room = parseRoomName(roomName);
       if (room?.kind !== 'design') return undefined;
       const { designId } = room;
-      return () => designs?.noteEdited(designId);
+      return () => {
+        designs?.noteEdited(designId);
+        drift?.designEdited(designId);
+      };
     },
   });
   const models = new ModelRegistry(
@@ -164,12 +171,23 @@ export async function startHub(config: HubConfig, logger: Logger = createLogger(
     logger,
   );
 
+  drift = new DriftMonitors({
+    rooms,
+    connections,
+    clusterViews,
+    designs,
+    deployments,
+    logger,
+  });
+
   const inFlight = new InFlightRequests();
   const app = createApp({
     designs,
     connections,
     environments,
     deployments,
+    discovery: new Discovery(connections, designs, models),
+    drift: new DriftAdoption(designs, connections, deployments),
     operations: new Operations(connections, new ActivityLog(db.activity)),
     models,
     policies,

@@ -30,6 +30,13 @@ import { ClusterTopology } from './clusterTopology.js';
 import { eventOf, summarize } from './summarize.js';
 import { WATCHED_KINDS, type WatchedKind } from './watchedKinds.js';
 
+/** One object a watch reported, for whoever follows a cluster's objects (drift). */
+export interface ObjectChange {
+  kind: WatchedKind;
+  object: KubernetesObject;
+  deleted: boolean;
+}
+
 const FIRST_RETRY_MS = 1_000;
 const LAST_RETRY_MS = 30_000;
 
@@ -55,6 +62,8 @@ export class ClusterView {
     private readonly doc: Y.Doc,
     /** Told how many watches run, whenever that changes. */
     private readonly onWatchCount: (delta: number) => void,
+    /** Told of every object added, changed or deleted (not Events), as the watch sent it. */
+    private readonly onObject: (change: ObjectChange) => void = () => undefined,
   ) {}
 
   start(): void {
@@ -105,6 +114,7 @@ export class ClusterView {
       const summary = summarize(object, kind.apiVersion, kind.kind);
       this.pending.set(summary.uid, summary);
       this.topology.set(summary.uid, { ...object, apiVersion: kind.apiVersion, kind: kind.kind });
+      this.onObject({ kind, object, deleted: false });
     }
     this.schedule();
   }
@@ -114,6 +124,7 @@ export class ClusterView {
     const { uid } = summarize(object, kind.apiVersion, kind.kind);
     this.pending.set(uid, null);
     this.topology.delete(uid);
+    this.onObject({ kind, object, deleted: true });
     this.schedule();
   }
 

@@ -138,6 +138,29 @@ export class DeploymentService {
     return stored;
   }
 
+  /**
+   * The latest deployment of a design on a connection that was not a dry-run, under way or
+   * finished: what is deployed there, which the derived room's entry stops saying once a dry-run
+   * replaces it. Finished ones are looked for among all stored deployments, so this is for
+   * occasional use (adopting drift, opening a design whose latest entry is a dry-run).
+   */
+  latestReal(designId: string, connection: string): ConnectionDeployment | undefined {
+    let latest: ConnectionDeployment | undefined;
+    const consider = (candidate: ConnectionDeployment) => {
+      if (!latest || candidate.startedAt > latest.startedAt) latest = candidate;
+    };
+    for (const record of this.stored.list()) {
+      if (record.design !== designId || record.dryRun) continue;
+      if (!record.connections.includes(connection) || this.running.has(record.id)) continue;
+      consider(storedProgress(record, connection));
+    }
+    for (const { record, parts } of this.running.values()) {
+      const part = parts.get(connection);
+      if (record.design === designId && !record.dryRun && part) consider(part.progress);
+    }
+    return latest;
+  }
+
   /** Stops waiting for rollouts and lets every deployment under way end (shutdown). */
   async close(): Promise<void> {
     for (const { parts } of this.running.values()) for (const part of parts.values()) part.cancel();
@@ -245,6 +268,26 @@ export class DeploymentService {
       timeoutMs: (seconds as number) * 1000,
     };
   }
+}
+
+/** One connection's part of a finished deployment, as the derived room showed it. */
+function storedProgress(record: Deployment, connection: string): ConnectionDeployment {
+  const resources = record.resources
+    .filter((resource) => resource.connection === connection)
+    .map(({ connection: _connection, ...resource }) => resource);
+  const error = record.errors[connection];
+  const failed = error !== undefined || resources.some((resource) => resource.state === 'failed');
+  return {
+    deployment: record.id,
+    action: record.action,
+    dryRun: record.dryRun,
+    state: failed ? 'failed' : 'succeeded',
+    startedAt: record.startedAt,
+    appliedAt: record.appliedAt,
+    finishedAt: record.finishedAt,
+    resources,
+    ...(error === undefined ? {} : { error }),
+  };
 }
 
 /** Who holds a design's deployment slot on a connection (see `busy`). */

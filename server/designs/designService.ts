@@ -29,7 +29,12 @@ import {
   readFindings,
   type DerivedRelationship,
 } from '../../shared/design/derived.js';
-import type { Component, DesignContent, LayoutEntry } from '../../shared/design/model.js';
+import type {
+  Component,
+  DesignContent,
+  JsonObject,
+  LayoutEntry,
+} from '../../shared/design/model.js';
 import type { RelationshipDefinition } from '../../shared/relationships/definition.js';
 import {
   RelationshipEngine,
@@ -138,11 +143,8 @@ export class DesignService {
   }
 
   /**
-   * Creates a design from Kubernetes manifests: one component per object (kinds nobody knows
-   * are kept as they are; custom resources take the model of their imported CRD), each
-   * namespaced one placed in its Namespace when the import has one, laid out along the
-   * relationships inference finds. Throws a 400 naming the document and line of anything
-   * unusable.
+   * Creates a design from Kubernetes manifests (see `importObjects`). Throws a 400 naming the
+   * document and line of anything unusable.
    */
   async importManifests(input: DesignCreate, text: string): Promise<DesignRecord> {
     let objects;
@@ -152,6 +154,17 @@ export class DesignService {
       if (error instanceof ManifestError) throw badRequest('invalid_manifest', error.message);
       throw error;
     }
+    return this.importObjects(input, objects);
+  }
+
+  /**
+   * Creates a design from Kubernetes objects, each with apiVersion, kind and metadata.name: one
+   * component per object (kinds nobody knows are kept as they are; custom resources take the
+   * model of their imported CRD), each namespaced one placed in its Namespace when the import
+   * has one, laid out along the relationships inference finds. Manifest imports and discovery
+   * from a cluster both come this way.
+   */
+  async importObjects(input: DesignCreate, objects: readonly JsonObject[]): Promise<DesignRecord> {
     const components = objects.map((object) => {
       const component = toComponent(object, newId());
       // A custom resource belongs to the model imported from its CRD, when there is one.
@@ -198,6 +211,28 @@ export class DesignService {
       await this.records.put(record);
     });
     return record;
+  }
+
+  /**
+   * Reads the design's document: the live room's, or one built from storage for the purpose
+   * (so `read` must not keep it or write to it). Throws 404 for an unknown design.
+   */
+  read<T>(id: string, read: (doc: Y.Doc) => T): T {
+    this.require(id);
+    return this.withDesignDoc(id, read);
+  }
+
+  /**
+   * Changes the design's document through its room, as an edit of the hub's own: connected
+   * editors see it at once and it is stored like theirs. Throws 404 for an unknown design.
+   */
+  async edit<T>(id: string, change: (doc: Y.Doc) => T): Promise<T> {
+    this.require(id);
+    return this.rooms.with({ name: designRoom(id), persistent: true }, (room) => {
+      let result!: T;
+      room.doc.transact(() => (result = change(room.doc)), HUB_ORIGIN);
+      return result;
+    });
   }
 
   /** Closes both rooms of the design with 4404 and deletes all its data. */

@@ -12,6 +12,8 @@ import type { ConnectionRegistry } from '../connections/connectionRegistry.js';
 import type { Environments } from '../connections/environments.js';
 import type { DeploymentService } from '../deploy/deploymentService.js';
 import type { DesignService } from '../designs/designService.js';
+import type { Discovery } from '../discovery/discovery.js';
+import type { DriftAdoption } from '../drift/driftAdoption.js';
 import type { Operations } from '../operate/operations.js';
 import type { ModelRegistry } from '../models/modelRegistry.js';
 import type { PolicyRegistry } from '../policies/policyRegistry.js';
@@ -22,6 +24,8 @@ import type { Registry } from '../metrics/registry.js';
 import { connectionRoutes } from './connectionRoutes.js';
 import { deploymentRoutes } from './deploymentRoutes.js';
 import { designRoutes } from './designRoutes.js';
+import { discoveryRoutes } from './discoveryRoutes.js';
+import { driftRoutes } from './driftRoutes.js';
 import { environmentRoutes } from './environmentRoutes.js';
 import { operateRoutes } from './operateRoutes.js';
 import { modelRoutes } from './modelRoutes.js';
@@ -37,6 +41,8 @@ export interface AppDeps {
   connections: ConnectionRegistry;
   environments: Environments;
   deployments: DeploymentService;
+  discovery: Discovery;
+  drift: DriftAdoption;
   operations: Operations;
   models: ModelRegistry;
   policies: PolicyRegistry;
@@ -75,7 +81,9 @@ export function createApp(deps: AppDeps): Hono {
     limitBody(uploads.has(c.req.path) ? MAX_UPLOAD_BODY_BYTES : MAX_JSON_BODY_BYTES)(c, next),
   );
   app.route('/api', deploymentRoutes(deps.deployments));
+  app.route('/api', driftRoutes(deps.drift));
   app.route('/api', operateRoutes(deps.operations));
+  app.route('/api', discoveryRoutes(deps.discovery));
   app.route('/api/designs', designRoutes(deps.designs));
   app.route('/api/models', modelRoutes(deps.models));
   app.route('/api/policies', policyRoutes(deps.policies));

@@ -5,7 +5,7 @@
 import { Hono } from 'hono';
 import { ManifestError } from '../../shared/design/manifests.js';
 import { badRequest } from '../errors.js';
-import { CrdError, modelsFromCrds } from '../models/crdImport.js';
+import { CrdError, importedModelsView, modelsFromCrds } from '../models/crdImport.js';
 import type { ModelRegistry } from '../models/modelRegistry.js';
 
 export function modelRoutes(models: ModelRegistry): Hono {
@@ -21,14 +21,7 @@ export function modelRoutes(models: ModelRegistry): Hono {
         }
         throw error;
       }
-      const stored = await models.import(imported);
-      return c.json(
-        stored.map(({ components, ...model }) => ({
-          ...model,
-          components: components.map(({ kind, apiVersion }) => ({ kind, apiVersion })),
-        })),
-        201,
-      );
+      return c.json(importedModelsView(await models.import(imported)), 201);
     })
     .get('/:model/components', (c) =>
       c.json(models.components(c.req.param('model'), c.req.query('search'))),

@@ -21,9 +21,15 @@ export const openApiSchemaOf = (version: JsonObject): JsonObject =>
 export class CrdError extends Error {}
 
 /** The models the CRDs in `text` (multi-document YAML) define, by group. */
-export function modelsFromCrds(text: string): Model[] {
+export const modelsFromCrds = (text: string): Model[] => modelsFromCrdObjects(parseManifests(text));
+
+/**
+ * The models some CRD objects define, by group: those of a file, or those a cluster serves.
+ * Throws a `CrdError` naming the first object (1-based) that is not a usable CRD.
+ */
+export function modelsFromCrdObjects(objects: readonly JsonObject[]): Model[] {
   const models = new Map<string, Model>();
-  parseManifests(text).forEach((object, index) => {
+  objects.forEach((object, index) => {
     const fail = (problem: string) => new CrdError(`object ${index + 1}: ${problem}`);
     if (
       object.apiVersion !== 'apiextensions.k8s.io/v1' ||
@@ -57,6 +63,13 @@ export function modelsFromCrds(text: string): Model[] {
   });
   return [...models.values()];
 }
+
+/** Imported models as the API answers with them: each component's kind and apiVersion only. */
+export const importedModelsView = (models: readonly Model[]) =>
+  models.map(({ components, ...model }) => ({
+    ...model,
+    components: components.map(({ kind, apiVersion }) => ({ kind, apiVersion })),
+  }));
 
 function component(
   kind: string,

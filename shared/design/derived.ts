@@ -5,12 +5,14 @@
 import * as Y from 'yjs';
 import type { Finding } from '../checks/bestPractices.js';
 import type { ConnectionDeployment } from '../deploy/deployment.js';
+import type { DriftFinding } from '../deploy/drift.js';
 import type { OverrideDecision, Relationship } from './model.js';
 
 export const DerivedKey = {
   relationships: 'relationships',
   findings: 'findings',
   deployments: 'deployments',
+  drift: 'drift',
 } as const;
 
 /** An inferred relationship as it stands: `inferred` until someone accepts or rejects it. */
@@ -100,4 +102,16 @@ export function writeDeployment(
 /** The latest deployment on each connection, by connection id. */
 export function readDeployments(doc: Y.Doc): Record<string, ConnectionDeployment> {
   return Object.fromEntries(doc.getMap<ConnectionDeployment>(DerivedKey.deployments).entries());
+}
+
+/** Replaces a component's drift (on every connection); none removes its entry. */
+export function writeDrift(doc: Y.Doc, componentId: string, drift: readonly DriftFinding[]): void {
+  const map = doc.getMap<DriftFinding[]>(DerivedKey.drift);
+  if (drift.length > 0) map.set(componentId, structuredClone([...drift]));
+  else if (map.has(componentId)) map.delete(componentId);
+}
+
+/** Every component's drift, by component id. */
+export function readDrift(doc: Y.Doc): Record<string, DriftFinding[]> {
+  return Object.fromEntries(doc.getMap<DriftFinding[]>(DerivedKey.drift).entries());
 }

@@ -4,7 +4,13 @@
  * page, each checked against the cluster itself through client-node.
  */
 import { readFile } from 'node:fs/promises';
-import { AppsV1Api, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import {
+  AppsV1Api,
+  CoreV1Api,
+  KubeConfig,
+  PatchStrategy,
+  setHeaderOptions,
+} from '@kubernetes/client-node';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { api, importDesign } from '../helpers/api.js';
@@ -31,6 +37,14 @@ function sandboxConfig(hub: TestHub): KubeConfig {
 }
 
 const sandboxApps = (hub: TestHub) => sandboxConfig(hub).makeApiClient(AppsV1Api);
+
+/** The design's Deployment as the hub stores it. */
+async function deploymentOf(base: string, designId: string) {
+  const { body } = await api<{
+    components: { kind: string; config: { spec?: { replicas?: number } } }[];
+  }>(base, 'GET', `/api/designs/${designId}`);
+  return body.components.find((component) => component.kind === 'Deployment')?.config.spec;
+}
 
 describe('deploying and operating in Chromium', () => {
   it('deploys a design, shows its pods Ready on the cluster page, and scales it from there', async () => {
@@ -209,5 +223,52 @@ describe('deploying and operating in Chromium', () => {
     await page.getByRole('button', { name: 'Deploy', exact: true }).click();
     await page.locator('[data-kind="Deployment"][data-deploy="failed"]').waitFor();
     expect(await sandbox.textContent()).not.toMatch(/dry run/);
+  });
+
+  it('shows drift after an out-of-band change, and takes it back by adopting or re-applying', async () => {
+    const { hub, browser } = await startEditorHub({ sandbox: true, sandboxPodStartMs: 20 });
+    const designId = await importDesign(hub.url, WEB_DEPLOYMENT, 'drifting');
+    const page = await openEditor(browser, hub, designId, ADA);
+    await page.getByRole('tab', { name: 'Deploy' }).click();
+    await page.getByRole('button', { name: 'Deploy', exact: true }).click();
+    await page.locator('article[data-connection="sandbox"][data-state="succeeded"]').waitFor();
+
+    const apps = sandboxApps(hub);
+    const target = { name: 'web', namespace: 'default' };
+    await apps.patchNamespacedDeploymentScale(
+      { ...target, body: { spec: { replicas: 5 } } },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    );
+    const drift = page.getByRole('region', { name: 'Drift' });
+    const replicas = drift.locator('li[data-path="config.spec.replicas"]');
+    await replicas.waitFor();
+    await page.locator('[data-kind="Deployment"][data-drift="1"]').waitFor();
+
+    // Adopting writes the cluster's value into the design, for everyone editing it.
+    await replicas.getByRole('button', { name: 'Adopt into design' }).click();
+    await replicas.waitFor({ state: 'detached' });
+    await expect.poll(async () => (await deploymentOf(hub.url, designId))?.replicas).toBe(5);
+
+    await apps.patchNamespacedDeployment(
+      {
+        ...target,
+        body: {
+          spec: { template: { spec: { containers: [{ name: 'app', image: 'nginx:1.28' }] } } },
+        },
+      },
+      setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch),
+    );
+    const image = drift.locator('li[data-path$=".image"]');
+    await image.waitFor();
+    // Re-applying puts the design's image back on the cluster.
+    await drift.getByRole('button', { name: 'Re-apply to Sandbox' }).click();
+    await drift.waitFor({ state: 'detached' });
+    await expect
+      .poll(
+        async () =>
+          (await apps.readNamespacedDeployment(target)).spec?.template.spec?.containers[0]?.image,
+      )
+      .toBe('nginx:1.27');
+    expect(await page.locator('[data-drift]').count()).toBe(0);
   });
 });

@@ -23,6 +23,7 @@ import { removeComponents } from '../../shared/design/edits.js';
 import { derivedRoom, designRoom } from '../../shared/rooms.js';
 import { api, importDesign, type DesignJson } from '../helpers/api.js';
 import { connectClient } from '../helpers/client.js';
+import { deployAndWait, deploymentFinished } from '../helpers/deployments.js';
 import { startTestHub, type TestHub } from '../helpers/hub.js';
 import { startTestSandbox } from '../helpers/sandbox.js';
 import { closedPort } from '../helpers/silentServer.js';
@@ -75,30 +76,7 @@ async function hubWithSandbox(): Promise<{ hub: TestHub; cluster: KubernetesObje
   return { hub, cluster: KubernetesObjectApi.makeApiClient(kc) };
 }
 
-async function deploy(
-  url: string,
-  design: string,
-  body: Record<string, unknown>,
-  action: 'deploy' | 'undeploy' = 'deploy',
-): Promise<Deployment> {
-  const started = await api<Deployment>(url, 'POST', `/api/designs/${design}/${action}`, body);
-  expect(started.status, JSON.stringify(started.body)).toBe(202);
-  return finished(url, started.body.id);
-}
-
-async function finished(url: string, id: string): Promise<Deployment> {
-  let deployment: Deployment | undefined;
-  await expect
-    .poll(
-      async () => {
-        deployment = (await api<Deployment>(url, 'GET', `/api/deployments/${id}`)).body;
-        return deployment.finishedAt !== null;
-      },
-      { timeout: 30_000 },
-    )
-    .toBe(true);
-  return deployment!;
-}
+const deploy = deployAndWait;
 
 const read = (cluster: KubernetesObjectApi, kind: string, name: string, namespace = 'shop') =>
   cluster.read({
@@ -439,6 +417,6 @@ describe('deploy', () => {
     });
     expect(again.status).toBe(409);
     expect(again.body.error.code).toBe('deployment_running');
-    expect((await finished(hub.url, first.body.id)).state).toBe('succeeded');
+    expect((await deploymentFinished(hub.url, first.body.id)).state).toBe('succeeded');
   });
 });

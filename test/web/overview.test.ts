@@ -26,6 +26,7 @@ const node = (
     style,
     findings: { error: 0, warning: 0, info: 0 },
     deploy: null,
+    drift: 0,
     selectedBy: [],
   },
 });

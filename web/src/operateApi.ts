@@ -97,3 +97,15 @@ export async function followPodLog(
     onText(value);
   }
 }
+
+/** Writes the cluster's values of a drifted component into the design (all paths if none). */
+export const adoptDrift = (
+  designId: string,
+  connection: string,
+  component: string,
+  paths?: string[],
+): Promise<unknown> =>
+  request(
+    `/api/designs/${encodeURIComponent(designId)}/drift/adopt`,
+    json('POST', { connection, component, ...(paths ? { paths } : {}) }),
+  );

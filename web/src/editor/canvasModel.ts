@@ -55,6 +55,8 @@ export interface ComponentNodeData extends Record<string, unknown> {
   findings: FindingCounts;
   /** How the latest deployment went for this component, on the connection where it went worst. */
   deploy: ResourceState | null;
+  /** How many fields the cluster has changed from what the design says (drift). */
+  drift: number;
   /** Other people who have this component selected. */
   selectedBy: readonly PresentUser[];
 }
@@ -196,6 +198,7 @@ function sameData(a: ComponentNodeData, b: ComponentNodeData): boolean {
     a.findings.warning === b.findings.warning &&
     a.findings.info === b.findings.info &&
     a.deploy === b.deploy &&
+    a.drift === b.drift &&
     samePeople(a.selectedBy, b.selectedBy)
   );
 }
@@ -212,6 +215,7 @@ export function projectNodes(input: NodeProjectionInput): CanvasNode[] {
   const rects = measure(entries, children, input.styleOf, input.frozenSizes);
   const findings = input.derived.getMap<unknown>(DerivedKey.findings);
   const deployStates = componentDeployStates(readDeployments(input.derived));
+  const drift = input.derived.getMap<unknown[]>(DerivedKey.drift);
   const current = new Map(input.current.map((node) => [node.id, node]));
 
   const nodes = parentsFirst(entries, children).map((entry): CanvasNode => {
@@ -231,6 +235,7 @@ export function projectNodes(input: NodeProjectionInput): CanvasNode[] {
       style,
       findings: countFindings(findings.get(entry.id)),
       deploy: deployStates.get(entry.id) ?? null,
+      drift: drift.get(entry.id)?.length ?? 0,
       selectedBy: input.selectedBy.get(entry.id) ?? [],
     };
     const type = isContainer ? 'container' : 'component';
