@@ -155,6 +155,8 @@ describe('deploying and operating in Chromium', () => {
     await page.getByRole('group', { name: 'Connections' }).getByLabel('Sandbox').check();
     await page.getByRole('button', { name: 'Create environment' }).click();
     await page.locator('.environments li', { hasText: 'staging' }).waitFor();
+    await sandbox.getByRole('button', { name: 'Import CRDs' }).click();
+    await sandbox.getByRole('status').filter({ hasText: 'no CRDs' }).waitFor();
 
     await sandbox.getByRole('link', { name: 'Sandbox' }).click();
     await page.locator('[data-state="live"]').waitFor();
@@ -187,6 +189,14 @@ describe('deploying and operating in Chromium', () => {
     await expect(
       apps.readNamespacedDeployment({ namespace: 'shop', name: 'api' }),
     ).rejects.toThrow();
+
+    // What the filter shows becomes a design of its own: the Deployment, not its pods.
+    await page.getByLabel('Namespace').selectOption('default');
+    await page.getByRole('button', { name: 'Import as design' }).click();
+    await page.waitForURL(/\/designs\//);
+    await nodeNamed(page, 'web').first().waitFor();
+    expect(await page.locator('[data-kind="Deployment"]').count()).toBe(1);
+    expect(await page.locator('[data-kind="Pod"], [data-kind="ReplicaSet"]').count()).toBe(0);
   });
 
   it('says honestly when the API server refuses an object and when a cluster cannot be reached', async () => {

@@ -109,3 +109,21 @@ export const adoptDrift = (
     `/api/designs/${encodeURIComponent(designId)}/drift/adopt`,
     json('POST', { connection, component, ...(paths ? { paths } : {}) }),
   );
+
+export interface DiscoveredDesign {
+  id: string;
+  name: string;
+  components: number;
+  skippedCount: number;
+}
+
+/** Builds a new design from a cluster's live objects (every namespace but the system ones if none). */
+export const importFromCluster = (
+  connection: string,
+  options: { namespaces?: string[]; name?: string },
+): Promise<DiscoveredDesign> =>
+  request(`${connectionPath(connection)}/import`, json('POST', options));
+
+/** Adds the cluster's CRDs to the model registry; answers the models added. */
+export const importClusterCrds = (connection: string): Promise<{ name: string }[]> =>
+  request(`${connectionPath(connection)}/import-crds`, { method: 'POST' });
