@@ -24,6 +24,7 @@ import {
   type ConnectionDeployment,
   type DeployedResource,
   type DeploymentAction,
+  objectIdentity,
 } from '../../shared/deploy/deployment.js';
 import { clusterFailure } from '../kube/failure.js';
 import { applyStages } from './applyOrder.js';
@@ -119,7 +120,7 @@ export class ClusterDeployment {
     }
     // Pruning needs every object's real namespace, which only the applies told.
     if (applies.some(({ resource }) => resource.state === 'failed')) return;
-    await this.prune(new Set(applies.map(({ resource }) => identity(resource))));
+    await this.prune(new Set(applies.map(({ resource }) => objectIdentity(resource))));
     this.progress.appliedAt = new Date().toISOString();
     if (!this.plan.dryRun) await this.awaitRollouts(applies.map(({ resource }) => resource));
   }
@@ -176,7 +177,7 @@ export class ClusterDeployment {
 
   /** Deletes the design's objects on the cluster that it no longer has. */
   private async prune(current: ReadonlySet<string>): Promise<void> {
-    const stale = (await this.labelled()).filter((found) => !current.has(identity(found)));
+    const stale = (await this.labelled()).filter((found) => !current.has(objectIdentity(found)));
     await this.remove(stale, 'prune');
   }
 
@@ -358,9 +359,6 @@ function headerOf(object: KubernetesObject & { apiVersion: string; kind: string 
     component: metadata.annotations?.[COMPONENT_ANNOTATION] ?? null,
   };
 }
-
-const identity = (resource: Pick<Resource, 'kind' | 'namespace' | 'name'>): string =>
-  `${resource.kind}\u0000${resource.namespace ?? ''}\u0000${resource.name}`;
 
 /** What `read` and `delete` need to name an object. */
 const resourceHeader = (resource: Header) => ({

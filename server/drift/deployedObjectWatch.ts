@@ -7,7 +7,7 @@
  * status updates is not a reason to check.
  */
 import type { KubernetesObject } from '@kubernetes/client-node';
-import { DESIGN_LABEL } from '../../shared/deploy/deployment.js';
+import { DESIGN_LABEL, objectIdentity } from '../../shared/deploy/deployment.js';
 import { clusterRoom } from '../../shared/rooms.js';
 import type { ObjectChange } from '../clusters/clusterView.js';
 import type { ClusterViews } from '../clusters/clusterViews.js';
@@ -32,7 +32,7 @@ export class DeployedObjectWatch {
     /** Called for each change that may be drift (often several for one edit: debounce). */
     private readonly onChange: () => void,
   ) {
-    this.identities = new Set(objects.map((object) => identity(object.kind, object)));
+    this.identities = new Set(objects.map(objectIdentity));
     this.room = rooms.acquire({ name: clusterRoom(connection), persistent: false });
     this.room.catch(() => undefined);
     this.unsubscribe = clusterViews.subscribe(connection, this.changed);
@@ -50,7 +50,13 @@ export class DeployedObjectWatch {
     const metadata = object.metadata ?? {};
     const ours =
       metadata.labels?.[DESIGN_LABEL] === this.designId ||
-      this.identities.has(identity(kind.kind, { ...metadata, name: metadata.name ?? '' }));
+      this.identities.has(
+        objectIdentity({
+          kind: kind.kind,
+          namespace: metadata.namespace,
+          name: metadata.name ?? '',
+        }),
+      );
     if (!ours) return;
     const uid = metadata.uid ?? '';
     if (deleted) {
@@ -63,9 +69,6 @@ export class DeployedObjectWatch {
     this.onChange();
   };
 }
-
-const identity = (kind: string, object: { namespace?: string | undefined; name: string }) =>
-  `${kind}\u0000${object.namespace ?? ''}\u0000${object.name}`;
 
 /** An object apart from its status and bookkeeping: where drift could be. */
 function fingerprint(object: KubernetesObject & { status?: unknown }): string {

@@ -15,7 +15,11 @@ import {
   setHeaderOptions,
   type KubeConfig,
 } from '@kubernetes/client-node';
-import type { ActionName } from '../../shared/operate/connections.js';
+import {
+  RESTARTABLE_KINDS,
+  SCALABLE_KINDS,
+  type ActionName,
+} from '../../shared/operate/connections.js';
 import { objectWith, textField } from '../bodyFields.js';
 import { WATCHED_KINDS } from '../clusters/watchedKinds.js';
 import { badRequest } from '../errors.js';
@@ -30,8 +34,6 @@ export interface ActionRequest {
 }
 
 const FIELDS = new Set(['action', 'kind', 'namespace', 'name', 'replicas', 'by']);
-const SCALABLE = ['Deployment', 'StatefulSet', 'ReplicaSet'];
-const RESTARTABLE = ['Deployment', 'StatefulSet', 'DaemonSet'];
 const MAX_REPLICAS = 10_000;
 const mergePatch = () => setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
 
@@ -49,7 +51,8 @@ export function parseAction(body: unknown): ActionRequest {
   };
   switch (action) {
     case 'scale': {
-      if (!SCALABLE.includes(kind)) throw badRequest('invalid_action', `${kind} cannot be scaled`);
+      if (!SCALABLE_KINDS.includes(kind))
+        throw badRequest('invalid_action', `${kind} cannot be scaled`);
       const replicas = fields.replicas;
       if (
         !Number.isInteger(replicas) ||
@@ -62,7 +65,7 @@ export function parseAction(body: unknown): ActionRequest {
       return { action, ...request, replicas: replicas as number };
     }
     case 'restart':
-      if (!RESTARTABLE.includes(kind))
+      if (!RESTARTABLE_KINDS.includes(kind))
         throw badRequest('invalid_action', `${kind} cannot be restarted`);
       needsNamespace();
       return { action, ...request };

@@ -11,6 +11,13 @@ export type ResourceState = 'pending' | 'applied' | 'ready' | 'failed';
 export const DESIGN_LABEL = 'weft.dev/design';
 export const COMPONENT_ANNOTATION = 'weft.dev/component';
 
+/** One key for an object on a cluster: its kind, namespace and name. */
+export const objectIdentity = (object: {
+  kind: string;
+  namespace?: string | undefined;
+  name: string;
+}): string => `${object.kind}\u0000${object.namespace ?? ''}\u0000${object.name}`;
+
 /** One field the API server refused, mapped onto the component's own paths. */
 export interface FieldProblem {
   /** The API server's field path (`spec.replicas`). */

@@ -35,6 +35,11 @@ export interface Environment {
 
 export type ActionName = 'scale' | 'restart' | 'delete' | 'cordon' | 'uncordon';
 
+/** Kinds `scale` applies to (they have the scale subresource). */
+export const SCALABLE_KINDS: readonly string[] = ['Deployment', 'StatefulSet', 'ReplicaSet'];
+/** Kinds `restart` applies to (they roll their pods on a pod template change). */
+export const RESTARTABLE_KINDS: readonly string[] = ['Deployment', 'StatefulSet', 'DaemonSet'];
+
 /** One thing someone did to a cluster, and how it went. */
 export interface Activity {
   id: string;
