@@ -143,6 +143,22 @@ export class DesignService {
   }
 
   /**
+   * The design's document as one Yjs update, for a client to apply before it connects to the
+   * room: its first sync then carries only what changed since. A design nobody has open is
+   * answered with its stored snapshot itself when that is all there is, as the room answers a
+   * first sync.
+   */
+  state(id: string): Uint8Array {
+    this.require(id);
+    const room = designRoom(id);
+    if (!this.rooms.loaded(room)) {
+      const { parts } = this.log.load(room);
+      if (parts.length === 1) return parts[0]!;
+    }
+    return this.withDesignDoc(id, (doc) => Y.encodeStateAsUpdate(doc));
+  }
+
+  /**
    * Creates a design from Kubernetes manifests (see `importObjects`). Throws a 400 naming the
    * document and line of anything unusable.
    */

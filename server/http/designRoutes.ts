@@ -1,6 +1,6 @@
 /**
- * `/api/designs`: list, create, import from manifests, read (as JSON or manifests),
- * rename/describe and delete designs.
+ * `/api/designs`: list, create, import from manifests, read (as JSON, manifests or the Yjs
+ * state the editor starts from), rename/describe and delete designs.
  */
 import { Hono } from 'hono';
 import { parseDesignCreate, parseDesignPatch } from '../designs/designInput.js';
@@ -21,6 +21,14 @@ export function designRoutes(designs: DesignService): Hono {
         'Content-Type': 'application/yaml; charset=utf-8',
       }),
     )
+    .get('/:id/state', (c) => {
+      // Bytes of their own: Hono's body takes no view of a shared (LMDB) buffer.
+      const state = new Uint8Array(designs.state(c.req.param('id')));
+      return c.body(state, 200, {
+        'Content-Type': 'application/octet-stream',
+        'Cache-Control': 'no-store',
+      });
+    })
     .patch('/:id', async (c) =>
       c.json(await designs.update(c.req.param('id'), parseDesignPatch(await jsonBody(c)))),
     )

@@ -210,6 +210,13 @@ export function readLayoutMap(doc: Y.Doc): Record<string, LayoutEntry> {
   );
 }
 
+/** One component's layout entry, if it has one: for reading a few, where `readLayoutMap` reads all. */
+export function readLayoutEntry(doc: Y.Doc, componentId: string): LayoutEntry | undefined {
+  const value = doc.getMap(DesignKey.layout).get(componentId);
+  if (value === undefined) return undefined;
+  return readLayout(value instanceof Y.Map ? value.toJSON() : value);
+}
+
 /** The relationships people drew (inferred ones live in the derived room). */
 export function readUserRelationships(doc: Y.Doc): Relationship[] {
   return entries(doc, DesignKey.relationships).map(([id, value]) => readRelationship(id, value));

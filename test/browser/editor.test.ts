@@ -50,6 +50,13 @@ interface LayoutDetail {
 }
 
 /** Fills a property field and commits it the way a person does: by leaving the field. */
+/** YAML of `count` ConfigMaps: a design of many components with nothing between them. */
+const configMaps = (count: number): string =>
+  Array.from(
+    { length: count },
+    (_, index) => `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: settings-${index} }\n`,
+  ).join('---\n');
+
 async function setProperty(page: Page, label: string, value: string) {
   const field = page.getByLabel(label, { exact: true });
   await field.fill(value);
@@ -371,11 +378,7 @@ describe('the design editor in Chromium', () => {
 
   it('opens a design too large to fit at a readable zoom straight into the overview', async () => {
     const { hub, browser } = await startEditorHub();
-    const settings = Array.from(
-      { length: 160 },
-      (_, index) => `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: settings-${index} }\n`,
-    );
-    const designId = await importDesign(hub.url, settings.join('---\n'));
+    const designId = await importDesign(hub.url, configMaps(160));
     // Any page of the hub's origin, to install the counter below before the editor loads.
     const ada = await openPage(browser, `${hub.url}/healthz`, ADA);
     // Svelte Flow drawing every node once, only to hide it a frame later, is what made a large
@@ -391,6 +394,26 @@ describe('the design editor in Chromium', () => {
     const overview = ada.locator('.overview');
     await expect.poll(() => overview.getAttribute('data-components')).toBe('160');
     expect(await ada.evaluate(() => (window as { mostFlowNodes?: number }).mostFlowNodes)).toBe(0);
+  });
+
+  it('starts from the design fetched over HTTP, so its WebSocket sync carries only the difference', async () => {
+    const { hub, browser } = await startEditorHub();
+    const designId = await importDesign(hub.url, configMaps(40));
+    const ada = await openPage(browser, `${hub.url}/healthz`, ADA);
+    const received: number[] = [];
+    ada.on('websocket', (socket) => {
+      if (!socket.url().includes(`/ws/designs/${designId}?`)) return;
+      socket.on('framereceived', ({ payload }) => received.push(payload.length));
+    });
+    const state = ada.waitForResponse((response) => response.url().endsWith('/state'));
+    await ada.goto(`${hub.url}/designs/${designId}`);
+    const stateBytes = (await (await state).body()).byteLength;
+    await ada.locator('[data-status="saved"]').waitFor();
+    await expect.poll(() => ada.locator('.svelte-flow__node').count()).toBe(40);
+    // The whole design is several kilobytes; the sync only confirms there is nothing new.
+    expect(stateBytes).toBeGreaterThan(4_000);
+    expect(received.length).toBeGreaterThan(0);
+    expect(Math.max(...received)).toBeLessThan(stateBytes / 10);
   });
 
   it('draws a relationship between two handles as the type picked', async () => {

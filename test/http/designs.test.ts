@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { writeComponent, writeLayout } from '../../shared/design/convert.js';
+import { readDesign, writeComponent, writeLayout } from '../../shared/design/convert.js';
 import type { Component } from '../../shared/design/model.js';
 import { CloseCode } from '../../shared/protocol.js';
 import { api, createDesign, type DesignJson } from '../helpers/api.js';
@@ -99,6 +99,39 @@ describe('designs API', () => {
     expect(detail.body.layout).toEqual({ a: { x: 0, y: 0 } });
   });
 
+  it('gives a design as one Yjs update, from the live room and from storage', async () => {
+    const { url, wsUrl } = await startTestHub({ roomGraceMs: 0 });
+    const id = await createDesign(url, 'state');
+    const fetchState = async () => {
+      const response = await fetch(`${url}/api/designs/${id}/state`);
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toBe('application/octet-stream');
+      const doc = new Y.Doc();
+      Y.applyUpdate(doc, new Uint8Array(await response.arrayBuffer()));
+      return doc;
+    };
+    const client = connectClient(wsUrl, `designs/${id}`, { acks: true });
+    await client.synced();
+    writeComponent(client.doc, web);
+    writeLayout(client.doc, 'web', { x: 10, y: 20 });
+    await client.saved();
+    const everything = Y.encodeStateVector(client.doc);
+
+    const live = await fetchState();
+    expect(Y.encodeStateVector(live)).toEqual(everything);
+    expect(readDesign(live).components).toEqual([web]);
+    expect(readDesign(live).layout).toEqual({ web: { x: 10, y: 20 } });
+
+    client.destroy();
+    await waitFor(
+      async () => (await (await fetch(`${url}/metrics`)).text()).includes('weft_rooms_open 0'),
+      { what: 'the room to unload' },
+    );
+    const stored = await fetchState();
+    expect(Y.encodeStateVector(stored)).toEqual(everything);
+    expect(readDesign(stored).components).toEqual([web]);
+  });
+
   it('moves updatedAt forward when the design is edited through its room', async () => {
     const { url, wsUrl } = await startTestHub();
     const id = await createDesign(url);
@@ -150,6 +183,8 @@ describe('designs API', () => {
     ['POST', '/api/designs', `{"name":"${'x'.repeat(201)}"}`, 400, 'invalid_body'],
     ['GET', '/api/designs/nope', undefined, 404, 'not_found'],
     ['GET', '/api/designs/..%2F..%2Fetc', undefined, 404, 'not_found'],
+    ['GET', '/api/designs/nope/state', undefined, 404, 'not_found'],
+    ['GET', '/api/designs/..%2F..%2Fetc/state', undefined, 404, 'not_found'],
     ['PATCH', '/api/designs/nope', '{"name":"x"}', 404, 'not_found'],
     ['DELETE', '/api/designs/nope', undefined, 404, 'not_found'],
     ['GET', '/api/nothing-here', undefined, 404, 'not_found'],

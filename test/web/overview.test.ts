@@ -5,6 +5,7 @@ import {
   componentAt,
   componentsIn,
   overviewShapes,
+  sameShapes,
 } from '../../web/src/editor/overview.js';
 
 const style: KindStyle = { colour: '#00f', badge: 'X', container: false };
@@ -93,5 +94,32 @@ describe('the overview', () => {
     expect(lines).toEqual([
       { from: { x: 320, y: 168 }, to: { x: 800, y: 128 }, status: 'accepted' },
     ]);
+  });
+
+  it('tells a copy of the same drawing from a changed one', () => {
+    const edges: CanvasEdge[] = [
+      {
+        id: 'r',
+        source: 'web',
+        target: 'db',
+        data: { origin: 'inferred', status: 'inferred', label: 'network' },
+      },
+    ];
+    const drawn = overviewShapes(nodes, rects, edges);
+    // New node objects with the same content, as Svelte Flow hands them back.
+    const copies = nodes.map((each) => ({ ...each, data: { ...each.data } }));
+    expect(sameShapes(overviewShapes(copies, absoluteRects(copies), edges), drawn)).toBe(true);
+
+    const moved = nodes.map((each) =>
+      each.id === 'db' ? { ...each, position: { x: 801, y: 100 } } : each,
+    );
+    expect(sameShapes(overviewShapes(moved, absoluteRects(moved), edges), drawn)).toBe(false);
+    const selected = nodes.map((each) => (each.id === 'web' ? { ...each, selected: true } : each));
+    expect(sameShapes(overviewShapes(selected, rects, edges), drawn)).toBe(false);
+    const accepted: CanvasEdge[] = [
+      { ...edges[0]!, data: { origin: 'inferred', status: 'accepted', label: 'network' } },
+    ];
+    expect(sameShapes(overviewShapes(nodes, rects, accepted), drawn)).toBe(false);
+    expect(sameShapes(overviewShapes(nodes, rects, []), drawn)).toBe(false);
   });
 });

@@ -64,6 +64,24 @@ export async function request<T>(path: string, init?: RequestInit): Promise<T> {
 
 export const listDesigns = (): Promise<DesignSummary[]> => request('/api/designs');
 
+/** Longer than a large design takes to arrive; a hub that does not answer at all is not waited on. */
+const DESIGN_STATE_TIMEOUT_MS = 5_000;
+
+/**
+ * A design's document as the hub holds it (one Yjs update), or null when the hub cannot give it
+ * (unreachable, design gone, too slow): the editor then starts from the WebSocket sync alone.
+ */
+export async function fetchDesignState(id: string): Promise<Uint8Array | null> {
+  try {
+    const response = await fetch(`/api/designs/${encodeURIComponent(id)}/state`, {
+      signal: AbortSignal.timeout(DESIGN_STATE_TIMEOUT_MS),
+    });
+    return response.ok ? new Uint8Array(await response.arrayBuffer()) : null;
+  } catch {
+    return null;
+  }
+}
+
 export const createDesign = (name: string): Promise<DesignSummary> =>
   request('/api/designs', { method: 'POST', body: JSON.stringify({ name }) });
 

@@ -12,7 +12,7 @@ import * as Y from 'yjs';
 import type { Finding } from '../../../shared/checks/bestPractices';
 import {
   readComponentOutlines,
-  readLayoutMap,
+  readLayoutEntry,
   readOverrides,
   readUserRelationships,
   type ComponentOutline,
@@ -101,17 +101,26 @@ export interface NodeProjectionInput {
 }
 
 const NO_FINDINGS: FindingCounts = { error: 0, warning: 0, info: 0 };
+/** Where a component without a layout entry is drawn. */
+const UNPLACED: LayoutEntry = { x: 0, y: 0 };
 
 function readEntries(doc: Y.Doc): Map<string, Entry> {
-  const layout = readLayoutMap(doc);
   const entries = new Map<string, Entry>();
-  for (const outline of readComponentOutlines(doc)) {
-    entries.set(outline.id, { ...outline, ...(layout[outline.id] ?? { x: 0, y: 0 }) });
+  // Every entry gets the same fields in the same order: this runs for each component after
+  // every change, and objects of one shape keep it fast.
+  for (const { id, kind, name, namespace, parent } of readComponentOutlines(doc)) {
+    const { x, y, w, h } = readLayoutEntry(doc, id) ?? UNPLACED;
+    entries.set(id, { id, kind, name, namespace, parent, x, y, w, h });
   }
   // A parent that is missing, or that would make a cycle, is ignored: the node is drawn at top level.
   for (const entry of entries.values()) {
+    if (entry.parent === undefined) continue;
     const seen = new Set([entry.id]);
-    for (let up = entry.parent; up !== undefined; up = entries.get(up)?.parent) {
+    for (
+      let up: string | undefined = entry.parent;
+      up !== undefined;
+      up = entries.get(up)?.parent
+    ) {
       if (!entries.has(up) || seen.has(up)) {
         entry.parent = undefined;
         break;

@@ -4,6 +4,10 @@
  * go through `edit` so that undo tracks exactly this person's changes. An editing session also
  * keeps the design in this browser's IndexedDB, so edits made offline survive closing the tab
  * and reach the hub the next time the design is opened here.
+ *
+ * A session can start from the design's state fetched over HTTP (`fetchDesignState`), applied
+ * before anything listens to the document: the first sync then carries only what changed since,
+ * and Yjs does not encode the whole design again for listeners of its first update.
  */
 import { IndexeddbPersistence } from 'y-indexeddb';
 import { WebsocketProvider } from 'y-websocket';
@@ -19,7 +23,12 @@ export type SaveStatus = 'connecting' | 'saved' | 'saving' | 'offline' | 'gone';
 export interface SessionOptions {
   /** Viewers sync and watch, and the hub drops any update they send. */
   readOnly?: boolean;
+  /** The design as the hub held it a moment ago, if it could be fetched. */
+  state?: Uint8Array | null;
 }
+
+/** Transaction origin of applying the state fetched over HTTP. */
+const FETCHED_ORIGIN = Symbol('fetched state');
 
 /** The IndexedDB database that keeps a design's local copy. */
 export const localCopyName = (designId: string): string => `weft:design:${designId}`;
@@ -42,6 +51,8 @@ export class DesignSession {
   loaded = $state(false);
   /** This browser's copy of the design has been restored (it had one). */
   restoredLocally = $state(false);
+  /** The session started from the hub's state, fetched before connecting. */
+  private readonly fetched: boolean;
   /** Why the hub closed the connection for good, if it did. */
   closedReason = $state('');
 
@@ -60,16 +71,23 @@ export class DesignSession {
     readonly designId: string,
     readonly options: SessionOptions = {},
   ) {
+    this.fetched = options.state != null;
+    if (options.state) Y.applyUpdate(this.doc, options.state, FETCHED_ORIGIN);
     const params: Record<string, string> = options.readOnly
       ? { [READONLY_PARAM]: '1' }
       : { [ACKS_PARAM]: '1' };
+    // Tabs of one browser meet through the hub like everyone else. The provider's broadcast
+    // channel between them would encode the whole design again as it connects, and every edit
+    // once more.
     this.provider = new WebsocketProvider(hubSocketUrl(), designRoom(designId), this.doc, {
       params,
+      disableBc: true,
     });
     this.derivedProvider = new WebsocketProvider(
       hubSocketUrl(),
       derivedRoom(designId),
       this.derived,
+      { disableBc: true },
     );
     this.provider.messageHandlers[MessageType.ack] = (_encoder, decoder) => {
       this.durable = readAckPayload(decoder);
@@ -132,7 +150,7 @@ export class DesignSession {
 
   /** There is a design to show: the hub's, or this browser's copy while the hub is away. */
   get ready(): boolean {
-    return this.loaded || this.restoredLocally;
+    return this.loaded || this.fetched || this.restoredLocally;
   }
 
   get awareness() {

@@ -61,8 +61,12 @@ export function overviewShapes(
 ): OverviewShapes {
   const blocks = nodes.map((node): OverviewBlock => {
     const { error, warning } = node.data.findings;
+    const { x, y, width, height } = rects.get(node.id)!;
     return {
-      ...rects.get(node.id)!,
+      x,
+      y,
+      width,
+      height,
       colour: node.data.style.colour,
       container: node.type === 'container',
       selected: node.selected === true,
@@ -82,4 +86,32 @@ export function overviewShapes(
     });
   }
   return { blocks, lines };
+}
+
+const sameBlock = (a: OverviewBlock, b: OverviewBlock): boolean =>
+  a.x === b.x &&
+  a.y === b.y &&
+  a.width === b.width &&
+  a.height === b.height &&
+  a.colour === b.colour &&
+  a.container === b.container &&
+  a.selected === b.selected &&
+  a.selectedBy === b.selectedBy &&
+  a.finding === b.finding;
+
+const sameLine = (a: OverviewLine, b: OverviewLine): boolean =>
+  a.from.x === b.from.x &&
+  a.from.y === b.from.y &&
+  a.to.x === b.to.x &&
+  a.to.y === b.to.y &&
+  a.status === b.status;
+
+/** Whether two sets of shapes draw the same picture. */
+export function sameShapes(a: OverviewShapes, b: OverviewShapes): boolean {
+  return (
+    a.blocks.length === b.blocks.length &&
+    a.lines.length === b.lines.length &&
+    a.blocks.every((block, index) => sameBlock(block, b.blocks[index]!)) &&
+    a.lines.every((line, index) => sameLine(line, b.lines[index]!))
+  );
 }
