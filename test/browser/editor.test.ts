@@ -416,6 +416,23 @@ describe('the design editor in Chromium', () => {
     expect(Math.max(...received)).toBeLessThan(stateBytes / 10);
   });
 
+  it('opens a design whose fetched state arrives cut short from the sync alone, sending none of it', async () => {
+    const { hub, browser } = await startEditorHub();
+    const designId = await importDesign(hub.url, configMaps(12));
+    const before = await api<DesignJson>(hub.url, 'GET', `/api/designs/${designId}`);
+    const ada = await openPage(browser, `${hub.url}/healthz`, ADA);
+    await ada.route('**/state', async (route) => {
+      const response = await route.fetch();
+      const body = await response.body();
+      await route.fulfill({ response, body: body.subarray(0, body.length / 2) });
+    });
+    await ada.goto(`${hub.url}/designs/${designId}`);
+    await ada.locator('[data-status="saved"]').waitFor();
+    await expect.poll(() => ada.locator('.svelte-flow__node').count()).toBe(12);
+    const after = await api<DesignJson>(hub.url, 'GET', `/api/designs/${designId}`);
+    expect(after.body.components).toEqual(before.body.components);
+  });
+
   it('draws a relationship between two handles as the type picked', async () => {
     const { hub, browser } = await startEditorHub();
     const designId = await importDesign(hub.url, `${WEB_DEPLOYMENT}---\n${SETTINGS}`);

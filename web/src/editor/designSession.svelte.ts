@@ -27,8 +27,20 @@ export interface SessionOptions {
   state?: Uint8Array | null;
 }
 
-/** Transaction origin of applying the state fetched over HTTP. */
-const FETCHED_ORIGIN = Symbol('fetched state');
+/**
+ * A document holding `state`, or null when the bytes cannot be applied. Nothing of them is
+ * kept then (the sync brings the whole design), so a broken answer can never reach the hub.
+ */
+function docWith(state: Uint8Array): Y.Doc | null {
+  const doc = new Y.Doc();
+  try {
+    Y.applyUpdate(doc, state);
+    return doc;
+  } catch {
+    doc.destroy();
+    return null;
+  }
+}
 
 /** The IndexedDB database that keeps a design's local copy. */
 export const localCopyName = (designId: string): string => `weft:design:${designId}`;
@@ -38,7 +50,7 @@ export const hubSocketUrl = (): string =>
   `${window.location.protocol === 'https:' ? 'wss' : 'ws'}://${window.location.host}/ws`;
 
 export class DesignSession {
-  readonly doc = new Y.Doc();
+  readonly doc: Y.Doc;
   readonly derived = new Y.Doc();
   readonly provider: WebsocketProvider;
   readonly derivedProvider: WebsocketProvider;
@@ -71,8 +83,9 @@ export class DesignSession {
     readonly designId: string,
     readonly options: SessionOptions = {},
   ) {
-    this.fetched = options.state != null;
-    if (options.state) Y.applyUpdate(this.doc, options.state, FETCHED_ORIGIN);
+    const fetchedDoc = options.state ? docWith(options.state) : null;
+    this.fetched = fetchedDoc !== null;
+    this.doc = fetchedDoc ?? new Y.Doc();
     const params: Record<string, string> = options.readOnly
       ? { [READONLY_PARAM]: '1' }
       : { [ACKS_PARAM]: '1' };
