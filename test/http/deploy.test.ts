@@ -26,6 +26,9 @@ import { connectClient } from '../helpers/client.js';
 import { deployAndWait, deploymentFinished } from '../helpers/deployments.js';
 import { startTestHub, type TestHub } from '../helpers/hub.js';
 import { startTestSandbox } from '../helpers/sandbox.js';
+import { tempDir } from '../helpers/tempDir.js';
+import { openDatabases } from '../../server/store/database.js';
+import { DesignRecords } from '../../server/store/designRecords.js';
 import { closedPort } from '../helpers/silentServer.js';
 
 const SHOP = `
@@ -281,6 +284,31 @@ describe('deploy', () => {
       );
       expect({ kind, left: list.items.length }).toEqual({ kind, left: 0 });
     }
+  });
+
+  it('refuses to deploy a design whose id cannot be a label value, saying what to do instead', async () => {
+    // Ids made before deployments could end in "-" or "_", which a Kubernetes label value
+    // cannot; such a design is stored as it was, so write one straight into a data folder.
+    const data = await tempDir();
+    const legacy = 'made-before_';
+    const db = openDatabases(data);
+    const now = new Date().toISOString();
+    await new DesignRecords(db).put({
+      id: legacy,
+      name: 'old',
+      description: '',
+      createdAt: now,
+      updatedAt: now,
+    });
+    await db.root.close();
+    const hub = await startTestHub({ data, sandbox: true, sandboxPodStartMs: 50 });
+    expect((await api<DesignJson>(hub.url, 'GET', `/api/designs/${legacy}`)).body.name).toBe('old');
+    const refused = await api<ApiError>(hub.url, 'POST', `/api/designs/${legacy}/deploy`, {
+      connections: ['sandbox'],
+    });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.code).toBe('id_not_a_label');
+    expect(refused.body.error.message).toContain('Import its manifests as a new design');
   });
 
   it('refuses a design with errors unless forced, fails a rollout that never becomes Ready, and keeps going where a cluster is unreachable', async () => {
