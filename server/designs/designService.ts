@@ -145,17 +145,15 @@ export class DesignService {
   /**
    * The design's document as one Yjs update, for a client to apply before it connects to the
    * room: its first sync then carries only what changed since. A design nobody has open is
-   * answered with its stored snapshot itself when that is all there is, as the room answers a
-   * first sync.
+   * answered from storage without building its document: the stored snapshot itself when that
+   * is all there is (as the room answers a first sync), or the stored parts merged.
    */
   state(id: string): Uint8Array {
     this.require(id);
-    const room = designRoom(id);
-    if (!this.rooms.loaded(room)) {
-      const { parts } = this.log.load(room);
-      if (parts.length === 1) return parts[0]!;
-    }
-    return this.withDesignDoc(id, (doc) => Y.encodeStateAsUpdate(doc));
+    const live = this.rooms.loaded(designRoom(id));
+    if (live) return Y.encodeStateAsUpdate(live.doc);
+    const { parts } = this.log.load(designRoom(id));
+    return parts.length === 1 ? parts[0]! : Y.mergeUpdates(parts);
   }
 
   /**

@@ -27,8 +27,7 @@ import { deployAndWait, deploymentFinished } from '../helpers/deployments.js';
 import { startTestHub, type TestHub } from '../helpers/hub.js';
 import { startTestSandbox } from '../helpers/sandbox.js';
 import { tempDir } from '../helpers/tempDir.js';
-import { openDatabases } from '../../server/store/database.js';
-import { DesignRecords } from '../../server/store/designRecords.js';
+import { storeDesign } from '../helpers/storedDesign.js';
 import { closedPort } from '../helpers/silentServer.js';
 
 const SHOP = `
@@ -291,16 +290,7 @@ describe('deploy', () => {
     // cannot; such a design is stored as it was, so write one straight into a data folder.
     const data = await tempDir();
     const legacy = 'made-before_';
-    const db = openDatabases(data);
-    const now = new Date().toISOString();
-    await new DesignRecords(db).put({
-      id: legacy,
-      name: 'old',
-      description: '',
-      createdAt: now,
-      updatedAt: now,
-    });
-    await db.root.close();
+    await storeDesign(data, legacy, 'old');
     const hub = await startTestHub({ data, sandbox: true, sandboxPodStartMs: 50 });
     expect((await api<DesignJson>(hub.url, 'GET', `/api/designs/${legacy}`)).body.name).toBe('old');
     const refused = await api<ApiError>(hub.url, 'POST', `/api/designs/${legacy}/deploy`, {

@@ -6,6 +6,8 @@ import { CloseCode } from '../../shared/protocol.js';
 import { api, createDesign, type DesignJson } from '../helpers/api.js';
 import { connectClient } from '../helpers/client.js';
 import { startTestHub } from '../helpers/hub.js';
+import { storeDesign } from '../helpers/storedDesign.js';
+import { tempDir } from '../helpers/tempDir.js';
 import { waitFor } from '../helpers/wait.js';
 
 const web: Component = {
@@ -130,6 +132,27 @@ describe('designs API', () => {
     const stored = await fetchState();
     expect(Y.encodeStateVector(stored)).toEqual(everything);
     expect(readDesign(stored).components).toEqual([web]);
+  });
+
+  it('gives a design stored as several log entries (a hub stopped before compacting) as one update', async () => {
+    const data = await tempDir();
+    const id = 'logged-design';
+    const author = new Y.Doc();
+    const updates: Uint8Array[] = [];
+    author.on('update', (update: Uint8Array) => updates.push(update));
+    writeComponent(author, web);
+    writeLayout(author, 'web', { x: 10, y: 20 });
+    await storeDesign(data, id, 'logged', updates);
+    expect(updates).toHaveLength(2);
+
+    const { url } = await startTestHub({ data });
+    const response = await fetch(`${url}/api/designs/${id}/state`);
+    expect(response.status).toBe(200);
+    const doc = new Y.Doc();
+    Y.applyUpdate(doc, new Uint8Array(await response.arrayBuffer()));
+    expect(Y.encodeStateVector(doc)).toEqual(Y.encodeStateVector(author));
+    expect(readDesign(doc).components).toEqual([web]);
+    expect(readDesign(doc).layout).toEqual({ web: { x: 10, y: 20 } });
   });
 
   it('moves updatedAt forward when the design is edited through its room', async () => {
