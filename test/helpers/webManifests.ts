@@ -1,4 +1,4 @@
-/** Small Kubernetes manifests the browser tests import as designs. */
+/** Small Kubernetes manifests tests import as designs. */
 
 export const WEB_DEPLOYMENT = `apiVersion: apps/v1
 kind: Deployment

@@ -20,21 +20,7 @@ import { connectClient, type TestClient } from '../helpers/client.js';
 import { deployAndWait } from '../helpers/deployments.js';
 import { startTestHub, type TestHub } from '../helpers/hub.js';
 import { waitFor } from '../helpers/wait.js';
-
-const WEB = `
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web, namespace: default, labels: {app: web}}
-spec:
-  replicas: 2
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec:
-      containers:
-        - name: web
-          image: nginx:1.27
-`;
+import { WEB_DEPLOYMENT } from '../helpers/webManifests.js';
 
 /** Everything a clean deploy must not report: defaults, quantities, ports, env. */
 const API = `
@@ -125,7 +111,7 @@ const setImage = (apps: AppsV1Api, image: string) =>
     {
       namespace: 'default',
       name: 'web',
-      body: { spec: { template: { spec: { containers: [{ name: 'web', image }] } } } },
+      body: { spec: { template: { spec: { containers: [{ name: 'app', image }] } } } },
     },
     setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch),
   );
@@ -136,7 +122,7 @@ const readWeb = (apps: AppsV1Api) =>
 describe('drift', () => {
   it('appears in the derived room after an out-of-band scale, and again after an image change', async () => {
     const { hub, apps } = await hubWithSandbox();
-    const { derived, componentOf } = await deployed(hub, WEB);
+    const { derived, componentOf } = await deployed(hub, WEB_DEPLOYMENT);
     const web = componentOf('Deployment', 'web');
 
     await scaleWeb(apps, 5);
@@ -165,7 +151,7 @@ describe('drift', () => {
 
   it('clears after a re-apply, which puts the design back on the cluster', async () => {
     const { hub, apps } = await hubWithSandbox();
-    const { design, derived, componentOf } = await deployed(hub, WEB);
+    const { design, derived, componentOf } = await deployed(hub, WEB_DEPLOYMENT);
     await scaleWeb(apps, 5);
     await setImage(apps, 'nginx:1.28');
     await driftAt(derived, 'config.spec.replicas');
@@ -201,7 +187,7 @@ describe('drift', () => {
 
   it('is adopted into the design, which its editors see, and then clears', async () => {
     const { hub, apps } = await hubWithSandbox();
-    const { design, derived, componentOf } = await deployed(hub, WEB);
+    const { design, derived, componentOf } = await deployed(hub, WEB_DEPLOYMENT);
     const web = componentOf('Deployment', 'web');
     const editor = connectClient(hub.wsUrl, designRoom(design));
     await editor.synced();
@@ -255,7 +241,7 @@ describe('drift', () => {
 
   it('outlasts a dry-run, also when the design is opened again later', async () => {
     const { hub, apps } = await hubWithSandbox();
-    const { design, derived } = await deployed(hub, WEB);
+    const { design, derived } = await deployed(hub, WEB_DEPLOYMENT);
     const preview = await deployAndWait(hub.url, design, {
       connections: ['sandbox'],
       dryRun: true,
@@ -302,7 +288,7 @@ describe('drift', () => {
 
   it('reports a deleted object, which cannot be adopted, and is removed on undeploy', async () => {
     const { hub, apps } = await hubWithSandbox();
-    const { design, derived, componentOf } = await deployed(hub, WEB);
+    const { design, derived, componentOf } = await deployed(hub, WEB_DEPLOYMENT);
     const web = componentOf('Deployment', 'web');
 
     await apps.deleteNamespacedDeployment({ namespace: 'default', name: 'web' });
@@ -330,7 +316,7 @@ describe('drift', () => {
 
   it('refuses bad adopt requests with 400, an unknown design with 404, and an undeployed one with 409', async () => {
     const { hub } = await hubWithSandbox();
-    const design = await importDesign(hub.url, WEB);
+    const design = await importDesign(hub.url, WEB_DEPLOYMENT);
     const { body: detail } = await api<{ components: { id: string }[] }>(
       hub.url,
       'GET',
